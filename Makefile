@@ -1,0 +1,43 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_ENV := DJANGO_HTTPS=off
+
+.PHONY: demo test lint serve install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make demo: install, migrate, load the demo stories and serve them on http://127.0.0.1:8000
+demo: install
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	@echo "Serving the demo on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops it."
+	$(DEMO_ENV) $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
+
+## make test: checks, lint and the whole suite (SQLite, or DATABASE_URL when set)
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py check --settings=tests.settings
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache

@@ -1,0 +1,257 @@
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Embed,
+    Image,
+    MembershipPrompt,
+    MembershipTier,
+    Outlet,
+    Section,
+)
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Stories, pictures and appeals"
+
+
+def thumbnail(image, size=80):
+    if not image or not image.file:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" width="{}" style="height:auto;max-height:{}px;object-fit:cover">',
+        image.file.url,
+        size,
+        size,
+    )
+
+
+@admin.register(Outlet)
+class OutletAdmin(VersionAdmin):
+    list_display = ["name", "is_house", "url"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["logo"]
+
+
+@admin.register(Section)
+class SectionAdmin(VersionAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(VersionAdmin):
+    list_display = ["name", "social_handle", "user"]
+    search_fields = ["name", "social_handle"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["photo"]
+    raw_id_fields = ["user"]
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    autocomplete_fields = ["author"]
+    verbose_name = "author"
+    verbose_name_plural = "byline (in order; none shows the outlet)"
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    list_display = [
+        "headline",
+        "lead_thumbnail",
+        "state",
+        "section",
+        "outlet",
+        "language",
+        "published_at",
+        "updated_at",
+    ]
+    list_display_links = ["headline"]
+    list_filter = ["status", "section", "outlet", "language", "tags"]
+    list_select_related = ["section", "outlet", "lead_image"]
+    search_fields = ["headline", "standfirst", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section", "outlet", "lead_image", "translation_of"]
+    inlines = [BylineInline, CorrectionInline]
+    readonly_fields = ["preview_link", "created_at", "updated_at", "created_by"]
+    fieldsets = [
+        ("Story", {"fields": ["headline", "slug", "standfirst", "body", "tags"]}),
+        (
+            "Media",
+            {"fields": ["lead_image", "lead_image_caption", "lead_image_credit"]},
+        ),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "section",
+                    "outlet",
+                    "original_url",
+                    "language",
+                    "translation_of",
+                    "preview_link",
+                ]
+            },
+        ),
+        (
+            "SEO",
+            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
+        ),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": ["created_by", "created_at", "updated_at"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description="")
+    def lead_thumbnail(self, obj):
+        return thumbnail(obj.lead_image, 60)
+
+    @admin.display(description="State", ordering="status")
+    def state(self, obj):
+        if obj.is_scheduled:
+            return format_html(
+                "Scheduled for {}", obj.published_at.strftime("%d %b %Y %H:%M")
+            )
+        if obj.is_live:
+            return "Live"
+        return obj.get_status_display()
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj):
+        if not obj.pk:
+            return "Save the story to get a preview link."
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Open the preview</a> '
+            "(a private link that works for a week; share it with anyone who should "
+            "see the story before it is published)",
+            obj.get_preview_url(),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Image)
+class ImageAdmin(VersionAdmin):
+    list_display = [
+        "title",
+        "list_thumbnail",
+        "credit",
+        "width",
+        "height",
+        "uploaded_at",
+    ]
+    search_fields = ["title", "alt_text", "caption", "credit"]
+    readonly_fields = ["large_preview", "width", "height"]
+    fields = [
+        "file",
+        "large_preview",
+        "title",
+        "alt_text",
+        "caption",
+        "credit",
+        ("focal_x", "focal_y"),
+        ("width", "height"),
+    ]
+
+    @admin.display(description="")
+    def list_thumbnail(self, obj):
+        return thumbnail(obj)
+
+    @admin.display(description="Preview")
+    def large_preview(self, obj):
+        return thumbnail(obj, 480)
+
+
+@admin.register(Embed)
+class EmbedAdmin(VersionAdmin):
+    list_display = ["slug", "kind", "author_name", "published_on"]
+    list_filter = ["kind"]
+    search_fields = ["slug", "author_name", "author_handle", "text"]
+
+
+@admin.register(MembershipPrompt)
+class MembershipPromptAdmin(VersionAdmin):
+    class Media:
+        css = {"all": ["articles/admin-preview.css"]}
+
+    list_display = [
+        "name",
+        "placement",
+        "is_active",
+        "priority",
+        "starts_at",
+        "ends_at",
+        "heading",
+    ]
+    list_filter = ["placement", "is_active"]
+    list_editable = ["is_active", "priority"]
+    search_fields = ["name", "heading", "body"]
+    autocomplete_fields = ["sections", "outlets"]
+    filter_horizontal = ["tags"]
+    readonly_fields = ["rendered_preview"]
+    fieldsets = [
+        (None, {"fields": ["name", "placement", "paragraph", "rendered_preview"]}),
+        ("Appeal", {"fields": ["heading", "body", "button_label", "button_url"]}),
+        ("When", {"fields": ["is_active", "starts_at", "ends_at", "priority"]}),
+        (
+            "Where (leave empty for everywhere)",
+            {"fields": ["sections", "tags", "outlets", "languages"]},
+        ),
+        ("Dismissal", {"fields": ["dismissal", "dismiss_days"]}),
+    ]
+
+    @admin.display(description="How it looks")
+    def rendered_preview(self, obj):
+        if not obj.pk:
+            return "Save the prompt to see how it looks."
+        return render_to_string(
+            "admin/articles/prompt_preview.html",
+            {"prompts": [obj], "placement": obj.placement},
+        )
+
+
+@admin.register(MembershipTier)
+class MembershipTierAdmin(VersionAdmin):
+    class Media:
+        css = {"all": ["articles/admin-preview.css"]}
+
+    list_display = ["name", "amount", "currency", "interval", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    list_filter = ["is_active", "interval"]
+    search_fields = ["name"]
+    readonly_fields = ["rendered_preview"]
+
+    @admin.display(description="How it looks")
+    def rendered_preview(self, obj):
+        if not obj.pk:
+            return "Save the tier to see how it looks."
+        return render_to_string("admin/articles/tier_preview.html", {"tier": obj})

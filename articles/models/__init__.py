@@ -1,0 +1,19 @@
+from .content import Article, ArticleQuerySet, Author, Byline, Correction, Section
+from .media import Embed, Image, Rendition
+from .membership import MembershipPrompt, MembershipTier
+from .site import Outlet
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "Author",
+    "Byline",
+    "Correction",
+    "Embed",
+    "Image",
+    "MembershipPrompt",
+    "MembershipTier",
+    "Outlet",
+    "Rendition",
+    "Section",
+]

@@ -1,0 +1,333 @@
+from django.conf import settings
+from django.core import signing
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from articles.html import BODY_EDITOR_EXTENSIONS, sanitise_body
+
+# BCP 47 language tags as newsrooms use them: "en", "uk", "az", "az-Latn", "pt-BR".
+language_validator = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$",
+    "Enter a language tag such as en, uk, az or az-Latn.",
+)
+
+PREVIEW_SALT = "articles.preview"
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed on the home page in this order."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        "articles.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    social_handle = models.CharField(
+        max_length=80, blank=True, help_text="For example @oc_media, without a link."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff account that writes as this author, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories readers may see: published, and their publication time has come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def scheduled(self):
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def for_listing(self):
+        """What a story card needs, fetched up front."""
+        return self.select_related("section", "outlet", "lead_image").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_story(self):
+        """What a story page needs, fetched up front."""
+        return self.for_listing().prefetch_related("tags", "corrections")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the story's address. Changing it after "
+        "publication breaks links to the story.",
+    )
+    standfirst = models.TextField(
+        blank=True,
+        help_text="The one- or two-sentence summary shown under the headline.",
+    )
+    body = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=sanitise_body,
+        blank=True,
+        help_text="To place an embed, write [embed:its-slug] alone in a paragraph.",
+    )
+    lead_image = models.ForeignKey(
+        "articles.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_for",
+    )
+    lead_image_caption = models.TextField(
+        "caption override",
+        blank=True,
+        help_text="Leave blank to use the image's caption.",
+    )
+    lead_image_credit = models.CharField(
+        "credit override",
+        max_length=200,
+        blank=True,
+        help_text="Leave blank to use the image's credit.",
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", blank=True
+    )
+    outlet = models.ForeignKey(
+        "articles.Outlet",
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Who published the story first. Partner stories are shown "
+        "with attribution and a link to the original.",
+    )
+    original_url = models.URLField(
+        "original address",
+        max_length=500,
+        blank=True,
+        help_text="For partner stories: where the story first appeared. Search "
+        "engines are pointed there.",
+    )
+    language = models.CharField(
+        max_length=35,
+        default="en",
+        validators=[language_validator],
+        help_text="The story's language as a BCP 47 tag: en, uk, az, ru, ka, hy…",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="If this story is a translation, the original story.",
+    )
+    tags = TaggableManager(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=False
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A time in the future schedules the story: it goes live by "
+        "itself when the time passes.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    seo_title = models.CharField(
+        "search engine title",
+        max_length=200,
+        blank=True,
+        help_text="Leave blank to use the headline.",
+    )
+    seo_description = models.CharField(
+        "search engine description",
+        max_length=300,
+        blank=True,
+        help_text="Leave blank to use the standfirst.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish stories")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_publication_time",
+            ),
+        ]
+        indexes = [
+            # published() ordered by date: home page, listings, feeds, sitemaps.
+            models.Index(
+                fields=["status", "-published_at"], name="article_published_idx"
+            ),
+            # Section listing pages: published() filtered by section.
+            models.Index(
+                fields=["section", "status", "-published_at"],
+                name="article_section_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:article", args=[self.slug])
+
+    def get_preview_url(self):
+        """A signed link showing the story in any status; it expires."""
+        token = signing.dumps({"id": self.pk}, salt=PREVIEW_SALT, compress=True)
+        return reverse("articles:preview", args=[token])
+
+    @classmethod
+    def from_preview_token(cls, token, max_age=None):
+        """The article a preview token names, or None if forged or expired."""
+        max_age = max_age if max_age is not None else settings.NEWSROOM_PREVIEW_MAX_AGE
+        try:
+            data = signing.loads(token, salt=PREVIEW_SALT, max_age=max_age)
+        except signing.BadSignature:
+            return None
+        return cls.objects.filter(pk=data.get("id")).first()
+
+    @property
+    def is_live(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_partner(self):
+        return not self.outlet.is_house
+
+    @property
+    def caption(self):
+        if self.lead_image_caption:
+            return self.lead_image_caption
+        return self.lead_image.caption if self.lead_image else ""
+
+    @property
+    def credit(self):
+        if self.lead_image_credit:
+            return self.lead_image_credit
+        return self.lead_image.credit if self.lead_image else ""
+
+    @property
+    def byline_authors(self):
+        """Authors in byline order; uses the prefetched bylines when present."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def canonical_url(self):
+        return self.original_url or self.get_absolute_url()
+
+    @property
+    def modified_at(self):
+        """When readers last saw a change: the later of publication and correction."""
+        corrections = [c.date for c in self.corrections.all()]
+        candidates = [d for d in [self.published_at, *corrections] if d]
+        return max(candidates) if candidates else None
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="one_byline_per_author"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    date = models.DateTimeField(default=timezone.now)
+    text = models.TextField(help_text="What was wrong and what the story says now.")
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self):
+        return f"Correction to {self.article} on {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"

@@ -1,0 +1,181 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from taggit.models import Tag
+
+from .content import Section
+from .site import Outlet
+
+
+def validate_button_url(value):
+    """A path on this site (/support/) or a full http(s) address; nothing else."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValidationError(
+            "Enter a path on this site such as /support/ or a full address "
+            "starting with https://."
+        ) from None
+
+
+class MembershipPromptQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Prompts switched on whose window, if any, includes now."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=now),
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+            is_active=True,
+        )
+
+
+class MembershipPrompt(models.Model):
+    class Placement(models.TextChoices):
+        HEADER = "header", "Header, above every page"
+        INLINE = "inline", "Inside a story, after a paragraph"
+        ARTICLE_END = "article_end", "End of a story"
+        HOME = "home", "Home page"
+
+    class Dismissal(models.TextChoices):
+        NONE = "none", "Cannot be dismissed"
+        DAYS = "days", "Dismissed for a number of days"
+        FOREVER = "forever", "Dismissed for good"
+
+    name = models.CharField(
+        max_length=120,
+        help_text="For the newsroom only, e.g. “Spring membership drive”.",
+    )
+    placement = models.CharField(max_length=12, choices=Placement.choices)
+    heading = models.CharField(max_length=200, blank=True)
+    body = models.TextField(
+        blank=True, help_text="Plain text; a blank line starts a paragraph."
+    )
+    button_label = models.CharField(max_length=80, blank=True)
+    button_url = models.CharField(
+        "button link",
+        max_length=500,
+        blank=True,
+        validators=[validate_button_url],
+        help_text="A full address (https://…) or a path on this site such as /support/.",
+    )
+    is_active = models.BooleanField("switched on", default=True)
+    starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="Blank: from now."
+    )
+    ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Blank: until switched off."
+    )
+    priority = models.IntegerField(
+        default=0,
+        help_text="Higher numbers are shown first where several prompts match.",
+    )
+    paragraph = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Inline prompts only: shown after this paragraph of the story (1 is the first).",
+    )
+    sections = models.ManyToManyField(
+        Section,
+        blank=True,
+        help_text="Only on stories in these sections. None: every section.",
+    )
+    tags = models.ManyToManyField(
+        Tag,
+        blank=True,
+        related_name="+",
+        help_text="Only on stories with one of these tags. None: any.",
+    )
+    outlets = models.ManyToManyField(
+        Outlet,
+        blank=True,
+        help_text="Only on stories from these outlets, e.g. ours but not partners'. None: any.",
+    )
+    languages = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Only on stories in these languages, comma-separated (en, uk, az). Blank: any.",
+    )
+    dismissal = models.CharField(
+        max_length=8, choices=Dismissal.choices, default=Dismissal.DAYS
+    )
+    dismiss_days = models.PositiveSmallIntegerField(
+        default=7, help_text="With “dismissed for a number of days”: how many."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipPromptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["placement", "-priority", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="prompt_window_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(placement="inline")
+                | Q(paragraph__isnull=False, paragraph__gte=1),
+                name="inline_prompt_has_paragraph",
+            ),
+        ]
+        indexes = [
+            # live() for one placement, ordered by priority: every page render.
+            models.Index(
+                fields=["placement", "is_active", "-priority"], name="prompt_live_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def language_list(self):
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+
+class MembershipTier(models.Model):
+    class Interval(models.TextChoices):
+        MONTH = "month", "per month"
+        YEAR = "year", "per year"
+        ONCE = "once", "one-off"
+
+    name = models.CharField(max_length=80)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(
+        max_length=3, default="EUR", help_text="Three-letter code: EUR, USD, GEL, AZN…"
+    )
+    interval = models.CharField(
+        max_length=5, choices=Interval.choices, default=Interval.MONTH
+    )
+    benefits = models.TextField(blank=True, help_text="One benefit per line.")
+    checkout_url = models.URLField(
+        "checkout link",
+        max_length=500,
+        help_text="The payment provider's page for this tier.",
+    )
+    is_active = models.BooleanField("shown on the support page", default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "amount"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="tier_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.name} ({self.amount} {self.currency} {self.get_interval_display()})"
+        )
+
+    @property
+    def benefit_list(self):
+        return [line.strip() for line in self.benefits.splitlines() if line.strip()]

@@ -1,0 +1,48 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class OutletQuerySet(models.QuerySet):
+    def house(self):
+        """The deployment's own outlet, or None before one is set up."""
+        return self.filter(is_house=True).first()
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    url = models.URLField("website", blank=True)
+    description = models.TextField(blank=True)
+    is_house = models.BooleanField(
+        "our outlet",
+        default=False,
+        help_text="Tick for this site's own outlet. Other outlets are partners whose "
+        "stories we republish with attribution. Only one outlet can be ours.",
+    )
+    logo = models.ForeignKey(
+        "articles.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown to search engines as the publisher's logo.",
+    )
+
+    objects = OutletQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_house", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_house"],
+                condition=Q(is_house=True),
+                name="only_one_house_outlet",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('articles:search')}?outlet={self.slug}"

@@ -1,0 +1,135 @@
+"""Choosing which membership prompts go where.
+
+Every page asks for the prompts of a placement. The switched-on prompts and
+their targeting are read once and kept in the cache (signals clear it on any
+change), so choosing costs no query; windows are checked against the clock
+on each call, so a prompt starts and stops on time without a cache flush.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.models import MembershipPrompt
+
+CACHE_KEY = "prompts:active:v1"
+CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a page offers prompts to match against; empty for non-story pages."""
+
+    section_id: int | None = None
+    tag_ids: frozenset = field(default_factory=frozenset)
+    outlet_id: int | None = None
+    language: str = ""
+
+    @classmethod
+    def for_article(cls, article):
+        return cls(
+            section_id=article.section_id,
+            tag_ids=frozenset(tag.pk for tag in article.tags.all()),
+            outlet_id=article.outlet_id,
+            language=article.language,
+        )
+
+    @property
+    def is_story(self):
+        return self.section_id is not None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    prompt: MembershipPrompt
+    section_ids: frozenset
+    tag_ids: frozenset
+    outlet_ids: frozenset
+    languages: frozenset
+
+    @property
+    def is_targeted(self):
+        return bool(
+            self.section_ids or self.tag_ids or self.outlet_ids or self.languages
+        )
+
+    def matches(self, target, now):
+        prompt = self.prompt
+        if prompt.starts_at and prompt.starts_at > now:
+            return False
+        if prompt.ends_at and prompt.ends_at <= now:
+            return False
+        if not target.is_story:
+            # Outside a story there is nothing to match a targeted appeal against.
+            return not self.is_targeted
+        return (
+            (not self.section_ids or target.section_id in self.section_ids)
+            and (not self.tag_ids or bool(self.tag_ids & target.tag_ids))
+            and (not self.outlet_ids or target.outlet_id in self.outlet_ids)
+            and (
+                not self.languages or _language_matches(target.language, self.languages)
+            )
+        )
+
+
+def _language_matches(language, wanted):
+    primary = language.split("-")[0]
+    return language in wanted or primary in wanted
+
+
+def active_candidates():
+    """Switched-on prompts with their targeting, from the cache when possible."""
+    candidates = cache.get(CACHE_KEY)
+    if candidates is None:
+        prompts = MembershipPrompt.objects.filter(is_active=True).prefetch_related(
+            "sections", "tags", "outlets"
+        )
+        candidates = [
+            Candidate(
+                prompt=prompt,
+                section_ids=frozenset(s.pk for s in prompt.sections.all()),
+                tag_ids=frozenset(t.pk for t in prompt.tags.all()),
+                outlet_ids=frozenset(o.pk for o in prompt.outlets.all()),
+                languages=frozenset(prompt.language_list),
+            )
+            for prompt in prompts
+        ]
+        cache.set(CACHE_KEY, candidates, CACHE_SECONDS)
+    return candidates
+
+
+def forget_prompts():
+    cache.delete(CACHE_KEY)
+
+
+def placement_limit(placement):
+    return settings.NEWSROOM_PROMPT_LIMITS.get(placement, 1)
+
+
+def choose(placement, target=None, paragraph=None, now=None):
+    """The prompts for one placement (and inline paragraph), best first, up to its limit."""
+    target = target or Target()
+    now = now or timezone.now()
+    chosen = [
+        c.prompt
+        for c in active_candidates()
+        if c.prompt.placement == placement
+        and (paragraph is None or c.prompt.paragraph == paragraph)
+        and c.matches(target, now)
+    ]
+    # Higher priority first; among equals the older prompt, so the order never flickers.
+    chosen.sort(key=lambda p: (-p.priority, p.pk))
+    return chosen[: placement_limit(placement)]
+
+
+def inline_paragraphs(target, now=None):
+    """Paragraph numbers after which an inline prompt will show on this story."""
+    now = now or timezone.now()
+    return {
+        c.prompt.paragraph
+        for c in active_candidates()
+        if c.prompt.placement == MembershipPrompt.Placement.INLINE
+        and c.matches(target, now)
+    }

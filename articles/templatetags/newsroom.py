@@ -1,0 +1,21 @@
+from django import template
+
+from articles import prompts as prompt_choice
+
+register = template.Library()
+
+
+@register.inclusion_tag("articles/_prompts.html", takes_context=True)
+def membership_prompts(context, placement, paragraph=None):
+    """The prompts of one placement, matched against the story on the page if any."""
+    target = context.get("prompt_target")
+    return {
+        "placement": placement,
+        "prompts": prompt_choice.choose(placement, target, paragraph=paragraph),
+    }
+
+
+@register.inclusion_tag("articles/_image.html")
+def picture(image, sizes="100vw", loading="lazy", css_class=""):
+    """An image at its natural proportions, never a raw file URL in page templates."""
+    return {"image": image, "sizes": sizes, "loading": loading, "css_class": css_class}

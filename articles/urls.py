@@ -1,0 +1,16 @@
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("story/<slug:slug>/", views.article, name="article"),
+    path("preview/<str:token>/", views.preview, name="preview"),
+    path("section/<slug:slug>/", views.section, name="section"),
+    path("tag/<slug:slug>/", views.tag, name="tag"),
+    path("author/<slug:slug>/", views.author, name="author"),
+    path("search/", views.search, name="search"),
+    path("support/", views.support, name="support"),
+]

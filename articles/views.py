@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from taggit.models import Tag
+
+from articles import prompts
+from articles.filters import ArticleFilter
+from articles.html import split_blocks
+from articles.models import (
+    Article,
+    Author,
+    Embed,
+    MembershipPrompt,
+    MembershipTier,
+    Outlet,
+    Section,
+)
+
+HOME_STORIES = 40
+STORIES_PER_SECTION = 4
+
+
+def home(request):
+    stories = list(Article.objects.published().for_listing()[:HOME_STORIES])
+    sections = list(Section.objects.all())
+    by_section = {section.pk: [] for section in sections}
+    for story in stories[1:]:
+        if len(by_section[story.section_id]) < STORIES_PER_SECTION:
+            by_section[story.section_id].append(story)
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": stories[0] if stories else None,
+            "latest": stories[1:9],
+            "sections": [(s, by_section[s.pk]) for s in sections if by_section[s.pk]],
+        },
+    )
+
+
+def article(request, slug):
+    story = get_object_or_404(Article.objects.published().for_story(), slug=slug)
+    return _render_story(request, story)
+
+
+@never_cache
+def preview(request, token):
+    story = Article.from_preview_token(token)
+    if story is None:
+        raise Http404("This preview link is invalid or has expired.")
+    story = Article.objects.for_story().get(pk=story.pk)
+    response = _render_story(request, story, is_preview=True)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _render_story(request, story, is_preview=False):
+    target = prompts.Target.for_article(story)
+    blocks = split_blocks(story.body)
+    slugs = {block.embed_slug for block in blocks if block.embed_slug}
+    embeds = Embed.objects.in_bulk(slugs, field_name="slug") if slugs else {}
+    inline_after = prompts.inline_paragraphs(target)
+    paragraph = 0
+    for block in blocks:
+        block.embed = embeds.get(block.embed_slug)
+        if block.is_paragraph:
+            paragraph += 1
+            block.number = paragraph
+            block.has_prompt = paragraph in inline_after
+    return render(
+        request,
+        "articles/article.html",
+        {
+            "article": story,
+            "blocks": blocks,
+            "prompt_target": target,
+            "is_preview": is_preview,
+        },
+    )
+
+
+def _listing(request, template, stories, **context):
+    page = Paginator(stories, settings.NEWSROOM_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, template, {"page": page, "stories": page.object_list, **context}
+    )
+
+
+def section(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    stories = Article.objects.published().for_listing().filter(section=section)
+    return _listing(request, "articles/section.html", stories, section=section)
+
+
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    stories = Article.objects.published().for_listing().filter(tags=tag)
+    return _listing(request, "articles/tag.html", stories, tag=tag)
+
+
+def author(request, slug):
+    author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+    stories = Article.objects.published().for_listing().filter(authors=author)
+    return _listing(request, "articles/author.html", stories, author=author)
+
+
+def search(request):
+    filterset = ArticleFilter(
+        request.GET, queryset=Article.objects.published().for_listing()
+    )
+    stories = filterset.qs if filterset.is_valid() else Article.objects.none()
+    response = _listing(
+        request,
+        "articles/search.html",
+        stories,
+        filter=filterset,
+        query=_without_page(request.GET),
+        searched=any(value for key, value in request.GET.items() if key != "page"),
+    )
+    if not filterset.is_valid():
+        response.status_code = 400
+    return response
+
+
+def _without_page(params):
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def support(request):
+    return render(
+        request,
+        "articles/support.html",
+        {
+            "tiers": MembershipTier.objects.filter(is_active=True),
+            "house": Outlet.objects.house(),
+            "fundraisers": prompts.choose(MembershipPrompt.Placement.ARTICLE_END),
+        },
+    )

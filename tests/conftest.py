@@ -1,0 +1,34 @@
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db, monkeypatch):
+    """The demo deployment: both stories, prompts, tiers and accounts."""
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def editor_client(client, demo):
+    client.login(username="editor", password="demo-password-for-tests")
+    return client
+
+
+def pytest_sessionfinish(session, exitstatus):
+    media = Path(settings.MEDIA_ROOT)
+    if media.name.startswith("newsroom-test-media-"):
+        shutil.rmtree(media, ignore_errors=True)

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the production settings, made fast and hermetic."""
+
+import tempfile
+
+from newsroom.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+# The test client speaks plain http; the HTTPS settings themselves are tested.
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,178 @@
+"""Reader pages: what they show, and that drafts and scheduled stories never appear."""
+
+import pytest
+from django.urls import reverse
+from taggit.models import Tag
+
+from articles.models import Correction
+from tests.helpers import (
+    make_article,
+    make_author,
+    make_draft,
+    make_outlet,
+    make_scheduled,
+    make_section,
+    page_text,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def public_urls(section, tag, author):
+    return [
+        reverse("articles:home"),
+        reverse("articles:section", args=[section.slug]),
+        reverse("articles:tag", args=[tag.slug]),
+        reverse("articles:author", args=[author.slug]),
+        reverse("articles:search") + "?q=Secret",
+        reverse("articles:support"),
+    ]
+
+
+def test_it_hides_drafts_and_scheduled_stories_everywhere(client):
+    section = make_section()
+    author = make_author()
+    make_article(
+        headline="Visible story", section=section, authors=[author], tags=["baku"]
+    )
+    draft = make_draft(
+        headline="Secret draft", section=section, authors=[author], tags=["baku"]
+    )
+    review = make_article(
+        headline="Secret in review",
+        status="review",
+        section=section,
+        authors=[author],
+        tags=["baku"],
+    )
+    scheduled = make_scheduled(
+        headline="Secret scheduled", section=section, authors=[author], tags=["baku"]
+    )
+    tag = Tag.objects.get(name="baku")
+    for url in public_urls(section, tag, author):
+        text = page_text(client.get(url))
+        for hidden in (draft, review, scheduled):
+            assert hidden.headline not in text, (url, hidden.headline)
+    for hidden in (draft, review, scheduled):
+        assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_a_scheduled_story_appears_once_its_time_passes(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    story = make_scheduled(headline="Later today")
+    assert client.get(story.get_absolute_url()).status_code == 404
+    story.published_at = timezone.now() - timedelta(seconds=1)
+    story.save()
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_the_story_page_shows_everything_a_reader_needs(client):
+    author = make_author(name="Mariam Nikuradze")
+    story = make_article(
+        headline="Tbilisi council votes",
+        standfirst="The vote was close.",
+        authors=[author],
+        tags=["Tbilisi"],
+    )
+    Correction.objects.create(article=story, text="An earlier version misspelt a name.")
+    response = client.get(story.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<h1 id="story-headline" class="story__headline">Tbilisi council votes</h1>'
+        in page
+    )
+    assert '<p class="story__standfirst">The vote was close.</p>' in page
+    assert f'<a href="{author.get_absolute_url()}">Mariam Nikuradze</a>' in page
+    assert '<time datetime="' in page
+    assert "An earlier version misspelt a name." in page
+    assert "Updated" in page
+    assert 'href="/tag/tbilisi/" rel="tag"' in page
+
+
+def test_a_partner_story_points_to_its_original(client):
+    partner = make_outlet(name="Partner News", url="https://partner.example/")
+    story = make_article(outlet=partner, original_url="https://partner.example/story")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert '<link rel="canonical" href="https://partner.example/story">' in page
+    assert "first published by" in page
+
+
+def test_a_house_story_is_its_own_canonical(client):
+    story = make_article()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert (
+        f'<link rel="canonical" href="http://testserver{story.get_absolute_url()}">'
+        in page
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/story/no-such-story/",
+        "/section/nowhere/",
+        "/tag/nothing/",
+        "/author/nobody/",
+        "/no/such/page/",
+        "/preview/forged-token/",
+    ],
+)
+def test_unknown_addresses_are_404_with_the_sites_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_listings_are_paginated(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    section = make_section()
+    for n in range(5):
+        make_article(headline=f"Paged story {n}", section=section)
+    first = client.get(section.get_absolute_url())
+    last = client.get(section.get_absolute_url() + "?page=3")
+    assert first.content.decode().count('class="card"') == 2
+    assert "Page 1 of 3" in first.content.decode()
+    assert last.content.decode().count('class="card"') == 1
+    # A page number past the end shows the last page rather than failing.
+    assert client.get(section.get_absolute_url() + "?page=99").status_code == 200
+    assert client.get(section.get_absolute_url() + "?page=x").status_code == 200
+
+
+def test_the_home_page_leads_with_the_latest_story(client):
+    from datetime import timedelta
+
+    older = make_article(headline="Older story")
+    newest = make_article(
+        headline="Newest story", published_at=older.published_at + timedelta(hours=1)
+    )
+    page = client.get("/").content.decode()
+    lead = page[page.index("card--lead") : page.index('id="latest-heading"')]
+    assert newest.headline in lead
+    assert older.headline not in lead
+    assert older.headline in page
+
+
+def test_search_finds_published_stories_and_rejects_bad_input(client):
+    make_article(headline="Rally in Baku", tags=["protests"])
+    make_draft(headline="Draft about Baku")
+    found = client.get("/search/?q=Baku")
+    assert "Rally in Baku" in found.content.decode()
+    assert "Draft about Baku" not in found.content.decode()
+    bad = client.get("/search/?published_after=not-a-date")
+    assert bad.status_code == 400
+    assert "Enter a valid date" in bad.content.decode()
+    too_long = client.get("/search/?q=" + "a" * 5000)
+    assert too_long.status_code == 400
+    unknown = client.get("/search/?section=no-such-section")
+    assert unknown.status_code == 400
+
+
+def test_the_support_page_lists_active_tiers(client, demo):
+    page = page_text(client.get("/support/"))
+    assert "Member" in page
+    assert "5 EUR per month" in page
+    assert "Right now, online media in Georgia" in page
