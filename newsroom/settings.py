@@ -215,6 +215,8 @@ NEWSROOM_PAGE_SIZE = env_int("NEWSROOM_PAGE_SIZE", 12)
 NEWSROOM_PROMPT_LIMITS = {"header": 1, "inline": 1, "article_end": 2, "home": 1}
 
 TAGGIT_CASE_INSENSITIVE = True
+# Addresses typed without a scheme are taken as https (the Django 6 behaviour).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGGING = {
     "version": 1,
