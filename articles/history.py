@@ -79,6 +79,7 @@ class FieldComparison:
     label: str
     old: str
     new: str
+    is_text: bool = False
     lines: list = field(default_factory=list)
 
     @property
@@ -195,24 +196,15 @@ def compare_versions(old: Version, new: Version, obj) -> list[FieldComparison]:
         name = model_field.attname
         old_text = _display(model_field, old.field_dict.get(name))
         new_text = _display(model_field, new.field_dict.get(name))
-        rows.append(
-            FieldComparison(
-                str(model_field.verbose_name).capitalize(), old_text, new_text
-            )
-        )
+        label = str(model_field.verbose_name).capitalize()
+        is_text = isinstance(model_field, models.TextField)
+        rows.append(FieldComparison(label, old_text, new_text, is_text))
     old_related, new_related = _related_lines(old, obj), _related_lines(new, obj)
     for label in sorted({*old_related, *new_related}):
-        rows.append(
-            FieldComparison(
-                label, old_related.get(label, "—"), new_related.get(label, "—")
-            )
-        )
+        old_text, new_text = old_related.get(label, "—"), new_related.get(label, "—")
+        rows.append(FieldComparison(label, old_text, new_text, True))
     for row in rows:
-        if row.changed and (
-            len(row.old) > LONG_TEXT
-            or len(row.new) > LONG_TEXT
-            or "\n" in row.old + row.new
-        ):
+        if row.changed and (row.is_text or len(row.old + row.new) > LONG_TEXT):
             row.lines = diff_lines(row.old, row.new)
     return rows
 
