@@ -3,6 +3,8 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from articles import audit  # noqa: F401  (registers the read-only admin log)
+from articles.admin_workflow import ArticleWorkflowMixin, StateFilter
 from articles.models import (
     Article,
     Author,
@@ -15,6 +17,7 @@ from articles.models import (
     Outlet,
     Section,
 )
+from articles.workflow import when
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -71,7 +74,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(ArticleWorkflowMixin, VersionAdmin):
     list_display = [
         "headline",
         "lead_thumbnail",
@@ -83,7 +86,7 @@ class ArticleAdmin(VersionAdmin):
         "updated_at",
     ]
     list_display_links = ["headline"]
-    list_filter = ["status", "section", "outlet", "language", "tags"]
+    list_filter = [StateFilter, "section", "outlet", "language", "tags"]
     list_select_related = ["section", "outlet", "lead_image"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -135,12 +138,8 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description="State", ordering="status")
     def state(self, obj):
         if obj.is_scheduled:
-            return format_html(
-                "Scheduled for {}", obj.published_at.strftime("%d %b %Y %H:%M")
-            )
-        if obj.is_live:
-            return "Live"
-        return obj.get_status_display()
+            return format_html("Scheduled for {}", when(obj.published_at))
+        return obj.state.label
 
     @admin.display(description="Preview")
     def preview_link(self, obj):

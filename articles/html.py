@@ -6,8 +6,9 @@ from html.parser import HTMLParser
 
 import nh3
 
-# What the editor offers is exactly what survives sanitising and what the
-# templates style: keep the two lists in step.
+# What the editor offers is what survives sanitising and what the templates
+# style: keep the two lists in step. The one addition is figure/figcaption, for
+# embeds and quoted posts kept as static HTML in imported stories.
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -33,6 +34,8 @@ BODY_TAGS = {
     "a",
     "strong",
     "em",
+    "figure",
+    "figcaption",
 }
 BODY_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "*": {"lang", "dir"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -41,7 +44,9 @@ _body_cleaner = nh3.Cleaner(
     tags=BODY_TAGS,
     attributes=BODY_ATTRIBUTES,
     url_schemes=URL_SCHEMES,
-    # Every link opens without giving the target a handle on our page.
+    # Every link opens without giving the target a handle on our page. Styles,
+    # scripts, event handlers, frames, forms, SVG and MathML are not on the list,
+    # so they go, and href keeps http(s)/mailto only, whatever the letter case.
     link_rel="noopener",
     strip_comments=True,
 )

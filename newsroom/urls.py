@@ -3,7 +3,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles import history
+
 urlpatterns = [
+    path(
+        "admin/history/<str:app_label>/<str:model_name>/<path:object_id>/compare/",
+        admin.site.admin_view(history.compare_view),
+        name="revision_compare",
+    ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.validators import RegexValidator
 from django.db import models
@@ -82,6 +83,14 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
         )
 
+    def in_state(self, state):
+        """Stories in one editorial state (Article.State): the admin's filter."""
+        if state == Article.State.LIVE:
+            return self.published()
+        if state == Article.State.SCHEDULED:
+            return self.scheduled()
+        return self.filter(status=state)
+
     def for_listing(self):
         """What a story card needs, fetched up front."""
         return self.select_related("section", "outlet", "lead_image").prefetch_related(
@@ -98,6 +107,14 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+
+    class State(models.TextChoices):
+        """Where a story stands for editors: status and publication time together."""
+
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        LIVE = "live", "Live"
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -230,6 +247,11 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        # Every way in (admin, commands, imports) keeps only allow-listed HTML.
+        self.body = sanitise_body(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
 
@@ -262,6 +284,21 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > timezone.now()
+        )
+
+    @property
+    def state(self):
+        if self.is_live:
+            return self.State.LIVE
+        if self.is_scheduled:
+            return self.State.SCHEDULED
+        return self.State(self.status)
+
+    @property
+    def tagged_items(self):
+        """The story's tag links, so that revisions keep and restore its tags."""
+        return self.tags.through.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article), object_id=self.pk
         )
 
     @property

@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from articles.html import sanitise_embed
 
@@ -131,3 +132,8 @@ class Embed(models.Model):
     def save(self, *args, **kwargs):
         self.text = sanitise_embed(self.text)
         super().save(*args, **kwargs)
+
+    @property
+    def safe_text(self):
+        """The text sanitised again as it is shown, whatever reached the database."""
+        return mark_safe(sanitise_embed(self.text))  # noqa: S308

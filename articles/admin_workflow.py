@@ -1,0 +1,247 @@
+"""The story admin's editorial workflow: roles, states, actions, edit conflicts.
+
+Everything here is enforced on the server: a reporter who crafts a POST by
+hand meets the same form choices, permission checks and `save_model` guard
+as one who uses the buttons.
+"""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from articles import history, revisions, workflow
+from articles.models import Article
+
+Status = Article.Status
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Article.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # When the form was opened: a save is refused if the story changed since.
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_at"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._refuse_stale_save(cleaned_data.get("opened_at"))
+        if (
+            cleaned_data.get("status") == Status.PUBLISHED
+            and "published_at" in self.fields
+            and not cleaned_data.get("published_at")
+        ):
+            cleaned_data["published_at"] = timezone.now()
+        return cleaned_data
+
+    def _refuse_stale_save(self, opened_at):
+        # The admin's form always carries opened_at; a client that leaves it
+        # out gets no protection from overwriting, but no more rights either.
+        if not self.instance.pk or not opened_at:
+            return
+        # Locked until the save commits (the admin wraps it in a transaction),
+        # so two editors saving at once cannot both pass this check.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if current is None or opened_at == current.isoformat():
+            return
+        change = history.last_change(self.instance, since=current)
+        raise forms.ValidationError(
+            "%(who)s changed this story on %(when)s, after you opened it. Nothing "
+            "was saved, so their changes are safe, and your text is still in this "
+            "form. Open the story again in a new tab to see their version, then "
+            "copy your changes across and save there.",
+            code="stale",
+            params={"who": change.who, "when": workflow.when(change.at)},
+        )
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.SplitDateTimeField(
+        label="Publish at",
+        widget=AdminSplitDateTime,
+        help_text="The stories go live by themselves at this time.",
+    )
+
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data["publish_at"]
+        if publish_at <= timezone.now():
+            raise forms.ValidationError(
+                "Choose a time in the future, or use “Publish now”."
+            )
+        return publish_at
+
+
+class ArticleWorkflowMixin:
+    """Roles and workflow for ArticleAdmin; put it before VersionAdmin."""
+
+    form = ArticleAdminForm
+    change_list_template = "admin/articles/article/change_list.html"
+    actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
+
+    # Registration: the story's revisions follow its tags too.
+
+    def reversion_register(self, model, **kwargs):
+        if model is Article:
+            revisions.register()
+        else:
+            super().reversion_register(model, **kwargs)
+
+    # Who may do what.
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return workflow.can_edit(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.can_publish(request.user):
+            fields.append("published_at")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "opened_at"]}), *rest]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not workflow.can_publish(request.user):
+            kwargs["choices"] = [
+                (Status.DRAFT, Status.DRAFT.label),
+                (Status.REVIEW, Status.REVIEW.label),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Status.PUBLISHED and not workflow.can_publish(request.user):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add):
+        message = super().construct_change_message(request, form, formsets, add)
+        move = workflow.describe_move(
+            before_status=Status.DRAFT if add else form.initial.get("status"),
+            before_published_at=None if add else form.initial.get("published_at"),
+            article=form.instance,
+        )
+        if not move:
+            return message
+        details = LogEntry(change_message=json.dumps(message)).get_change_message()
+        return f"{move}. {details}".strip()
+
+    # Only editors bring deleted stories back: a recovered story may be live.
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # Not inside VersionAdmin's revision block: each workflow action saves
+        # one revision per story, so reverting one story never reverts another.
+        context = {
+            "can_recover": workflow.can_publish(request.user),
+            **(extra_context or {}),
+        }
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    # Actions.
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._move(request, queryset, workflow.article_submit)
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        self._move(request, queryset, workflow.article_publish)
+
+    @admin.action(description="Schedule…", permissions=["publish"])
+    def schedule(self, request, queryset):
+        form = ScheduleForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._move(
+                request,
+                queryset,
+                workflow.article_publish,
+                at=form.cleaned_data["publish_at"],
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/articles/article/schedule.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Schedule stories",
+                "opts": self.model._meta,
+                "form": form,
+                "media": self.media + form.media,
+                "queryset": queryset,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._move(request, queryset, workflow.article_unpublish)
+
+    def _move(self, request, queryset, move, **options):
+        done, skipped = [], []
+        chosen = list(queryset.values_list("pk", flat=True))
+        with transaction.atomic():
+            for article in Article.objects.select_for_update().filter(pk__in=chosen):
+                try:
+                    outcome = move(article=article, user=request.user, **options)
+                except (PermissionDenied, workflow.WorkflowError) as error:
+                    skipped.append(str(error))
+                else:
+                    done.append(f"“{article}”: {outcome}")
+        if done:
+            self.message_user(request, "; ".join(done) + ".", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, "Not changed: " + " ".join(skipped), messages.WARNING
+            )

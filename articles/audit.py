@@ -1,0 +1,46 @@
+"""The admin log, read-only: who published, changed or deleted what, and when."""
+
+from django.contrib import admin
+from django.contrib.admin.models import DELETION, LogEntry
+from django.urls import NoReverseMatch
+from django.utils.html import format_html
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    list_display = ["action_time", "user", "action", "object_link", "message"]
+    list_filter = ["action_flag", "content_type", "user"]
+    list_select_related = ["user", "content_type"]
+    search_fields = ["object_repr", "change_message", "user__username"]
+    date_hierarchy = "action_time"
+    ordering = ["-action_time"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The record of who did what is not for editing, by anyone.
+        return False
+
+    @admin.display(description="Action", ordering="action_flag")
+    def action(self, entry):
+        return entry.get_action_flag_display()
+
+    @admin.display(description="Object", ordering="object_repr")
+    def object_link(self, entry):
+        if entry.action_flag == DELETION:
+            return format_html("{} <em>(deleted)</em>", entry.object_repr)
+        try:
+            url = entry.get_admin_url()
+        except NoReverseMatch:
+            url = ""
+        if not url:
+            return entry.object_repr
+        return format_html('<a href="{}">{}</a>', url, entry.object_repr)
+
+    @admin.display(description="What happened")
+    def message(self, entry):
+        return entry.get_change_message()

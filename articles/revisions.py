@@ -1,0 +1,20 @@
+"""What a story's revision keeps: the story with its byline, corrections and tags.
+
+ArticleAdmin registers the story through here instead of VersionAdmin's own
+registration (which follows inlines only), so that reverting a story also
+restores how it was tagged. Images, prompts and tiers are registered by their
+VersionAdmin as they are.
+"""
+
+import reversion
+from taggit.models import TaggedItem
+
+from articles.models import Article, Byline, Correction
+
+
+def register():
+    for model in (Byline, Correction, TaggedItem):
+        if not reversion.is_registered(model):
+            reversion.register(model)
+    if not reversion.is_registered(Article):
+        reversion.register(Article, follow=["bylines", "corrections", "tagged_items"])

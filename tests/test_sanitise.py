@@ -1,0 +1,151 @@
+"""No script, handler, frame, form or style in a story body survives to the page."""
+
+import re
+
+import pytest
+
+from articles.html import sanitise_body
+from articles.models import Article, Embed
+from tests.admin_helpers import admin_url, as_user, form_data, make_staff
+from tests.helpers import make_article
+
+pytestmark = pytest.mark.django_db
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    '<p onclick="alert(1)">click</p>',
+    '<p ONMOUSEOVER="alert(1)">hover</p>',
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">link</a>',
+    '<a href="JaVaScRiPt:alert(1)">mixed case</a>',
+    '<a href="  javascript:alert(1)">leading spaces</a>',
+    '<a href="java&#09;script:alert(1)">tab entity</a>',
+    '<a href="&#106;avascript:alert(1)">entity</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>',
+    '<a href="vbscript:msgbox(1)">vbscript</a>',
+    '<svg onload="alert(1)"><script>alert(1)</script></svg>',
+    '<svg><a xlink:href="javascript:alert(1)"><text>svg link</text></a></svg>',
+    '<svg><animate onbegin="alert(1)" attributeName="x"/></svg>',
+    '<math><mtext><table><mglyph><style><img src=x onerror="alert(1)"></style></mglyph></table></mtext></math>',
+    '<math href="javascript:alert(1)">math</math>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<form action="https://evil.example"><input name="password"><button>Go</button></form>',
+    '<p style="background:url(javascript:alert(1))">styled</p>',
+    "<style>body{display:none}</style>",
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    "<!--<script>alert(1)</script>-->",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    '<details open ontoggle="alert(1)">',
+    '<video><source onerror="alert(1)"></video>',
+    '<p><a href="https://ok.example" onfocus="alert(1)" autofocus>ok</a></p>',
+]
+DANGER = re.compile(
+    r"<\s*(script|svg|math|iframe|form|input|button|style|object|embed|base|meta|"
+    r"link|img|video|source|details|noscript)\b|\son\w+\s*=|javascript:|vbscript:|"
+    r"data:text|style\s*=",
+    re.IGNORECASE,
+)
+
+
+def story_body(response):
+    content = response.content.decode()
+    match = re.search(
+        r'<div class="story__body">(.*?)</div>\s*(<p class="story__attr|<section|<nav|</article>)',
+        content,
+        re.S,
+    )
+    assert match, "the story body is on the page"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_no_payload_survives_sanitising(payload):
+    assert not DANGER.search(sanitise_body(f"<p>Before</p>{payload}<p>After</p>"))
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_no_payload_survives_an_admin_save_or_the_page(client, payload):
+    story = make_article()
+    as_user(client, make_staff("Editor"))
+    url = admin_url(Article, "change", story.pk)
+    body = f"<p>Before</p>{payload}<p>After</p>"
+    response = client.post(url, form_data(client.get(url), "article_form", body=body))
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert not DANGER.search(story.body)
+    assert "After" in story.body
+    assert not DANGER.search(story_body(client.get(story.get_absolute_url())))
+
+
+def test_it_sanitises_on_every_save_not_only_in_the_admin():
+    story = make_article(body='<p onclick="x()">Hi</p><script>alert(1)</script>')
+    story.refresh_from_db()
+    assert story.body == "<p>Hi</p>"
+
+
+def test_it_sanitises_again_at_render(client):
+    story = make_article()
+    # Written behind the model's back, as an old import or a bad migration might.
+    hostile = "".join(XSS_PAYLOADS)
+    Article.objects.filter(pk=story.pk).update(body=f"<p>Kept</p>{hostile}")
+    body = story_body(client.get(story.get_absolute_url()))
+    assert "Kept" in body
+    assert not DANGER.search(body)
+    preview = story_body(client.get(story.get_preview_url()))
+    assert not DANGER.search(preview)
+
+
+def test_it_sanitises_embeds_again_at_render(client):
+    Embed.objects.create(
+        slug="post", url="https://x.example/1", author_name="A", text="<p>Hi</p>"
+    )
+    Embed.objects.filter(slug="post").update(
+        text='<p>Hi</p><script>alert(1)</script><a href="JAVASCRIPT:alert(1)">x</a>'
+    )
+    story = make_article(body="<p>One.</p><p>[embed:post]</p>")
+    body = story_body(client.get(story.get_absolute_url()))
+    assert "<p>Hi</p>" in body
+    assert not DANGER.search(body)
+
+
+def test_it_keeps_the_allow_list():
+    html = (
+        "<h2>Heading</h2><h3>Sub</h3><h4>Minor</h4><p><strong>Bold</strong> "
+        "<em>italic</em><br>line</p><blockquote><p>Quote</p></blockquote>"
+        '<ul><li>One</li></ul><ol start="3"><li>Three</li></ol>'
+        "<figure><blockquote><p>Post</p></blockquote><figcaption>Who</figcaption></figure>"
+        '<p><a href="mailto:desk@example.org">Mail</a></p>'
+    )
+    cleaned = sanitise_body(html)
+    for tag in (
+        "h2",
+        "h3",
+        "h4",
+        "strong",
+        "em",
+        "br",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "figure",
+        "figcaption",
+    ):
+        assert f"<{tag}" in cleaned, tag
+    assert 'href="mailto:desk@example.org"' in cleaned
+
+
+def test_it_drops_headings_the_design_does_not_use():
+    assert sanitise_body("<h1>Big</h1><h5>Small</h5>") == "BigSmall"
+
+
+def test_links_get_noopener():
+    cleaned = sanitise_body(
+        '<p><a href="https://elsewhere.example" target="_blank" rel="opener">x</a></p>'
+    )
+    assert cleaned == '<p><a href="https://elsewhere.example" rel="noopener">x</a></p>'
