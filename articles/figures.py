@@ -94,14 +94,13 @@ def bar_chart(days, field, title):
     width = CHART_WIDTH / max(len(values), 1)
     bars = format_html_join(
         "",
-        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
-        "<title>{}: {}</title></rect>",
+        '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
         (
             (
-                index * width,
-                CHART_HEIGHT - CHART_HEIGHT * value / top,
-                max(width - 1, 1),
-                CHART_HEIGHT * value / top,
+                f"{index * width:.1f}",
+                f"{CHART_HEIGHT - CHART_HEIGHT * value / top:.1f}",
+                f"{max(width - 1, 1):.1f}",
+                f"{CHART_HEIGHT * value / top:.1f}",
                 day.label,
                 value,
             )
