@@ -4,7 +4,7 @@ import csv
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -131,7 +131,9 @@ def write_csv(response, prompts, first_day=None):
     )
     if first_day:
         rows = rows.filter(day__gte=first_day)
-    for row in rows.order_by("day", "prompt_id", "variant_id"):
+    # The prompt's own text (no variant) first, on every database.
+    order = ["day", "prompt_id", F("variant_id").asc(nulls_first=True)]
+    for row in rows.order_by(*order):
         writer.writerow(
             [
                 row.day.isoformat(),

@@ -47,10 +47,11 @@ def prompt_seen(request):
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         return HttpResponse("Only this site's pages can report views.", status=403)
     try:
-        size = int(request.headers.get("Content-Length") or 0)
+        declared = int(request.headers.get("Content-Length") or 0)
     except ValueError:
-        size = BEACON_MAX_BYTES + 1
-    if size > BEACON_MAX_BYTES:
+        declared = BEACON_MAX_BYTES + 1
+    # The declared size is checked before reading; the body itself after.
+    if declared > BEACON_MAX_BYTES or len(request.body) > BEACON_MAX_BYTES:
         return HttpResponse("Too large.", status=413)
     try:
         prompt_id = int(request.POST["prompt"])
