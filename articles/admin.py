@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from articles import audit  # noqa: F401  (registers the read-only admin log)
+from articles.admin_prompts import PromptFiguresMixin, PromptVariantInline
 from articles.admin_workflow import ArticleWorkflowMixin, StateFilter
 from articles.models import (
     Article,
@@ -198,34 +200,48 @@ class EmbedAdmin(VersionAdmin):
 
 
 @admin.register(MembershipPrompt)
-class MembershipPromptAdmin(VersionAdmin):
+class MembershipPromptAdmin(PromptFiguresMixin, VersionAdmin):
     class Media:
         css = {"all": ["articles/admin-preview.css"]}
 
     list_display = [
         "name",
         "placement",
+        "kind",
         "is_active",
         "priority",
         "starts_at",
         "ends_at",
-        "heading",
+        "impressions_recent",
+        "clicks_recent",
+        "ctr_recent",
+        "figures_link",
     ]
-    list_filter = ["placement", "is_active"]
+    list_filter = ["placement", "kind", "is_active"]
     list_editable = ["is_active", "priority"]
     search_fields = ["name", "heading", "body"]
     autocomplete_fields = ["sections", "outlets"]
     filter_horizontal = ["tags"]
     readonly_fields = ["rendered_preview"]
+    inlines = [PromptVariantInline]
     fieldsets = [
-        (None, {"fields": ["name", "placement", "paragraph", "rendered_preview"]}),
-        ("Appeal", {"fields": ["heading", "body", "button_label", "button_url"]}),
+        (
+            None,
+            {"fields": ["name", "placement", "paragraph", "kind", "rendered_preview"]},
+        ),
+        (
+            "Appeal",
+            {"fields": ["heading", "body", "button_label", "button_url", "weight"]},
+        ),
         ("When", {"fields": ["is_active", "starts_at", "ends_at", "priority"]}),
         (
             "Where (leave empty for everywhere)",
             {"fields": ["sections", "tags", "outlets", "languages"]},
         ),
-        ("Dismissal", {"fields": ["dismissal", "dismiss_days"]}),
+        (
+            "Each reader",
+            {"fields": ["dismissal", "dismiss_days", "max_views_per_week"]},
+        ),
     ]
 
     @admin.display(description="How it looks")
@@ -234,7 +250,14 @@ class MembershipPromptAdmin(VersionAdmin):
             return "Save the prompt to see how it looks."
         return render_to_string(
             "admin/articles/prompt_preview.html",
-            {"prompts": [obj], "placement": obj.placement},
+            {
+                "prompts": [obj],
+                "placement": obj.placement,
+                "versions": obj.versions,
+                "preview_url": reverse(
+                    "admin:articles_membershipprompt_preview", args=[obj.pk]
+                ),
+            },
         )
 
 

@@ -4,6 +4,10 @@ Every page asks for the prompts of a placement. The switched-on prompts and
 their targeting are read once and kept in the cache (signals clear it on any
 change), so choosing costs no query; windows are checked against the clock
 on each call, so a prompt starts and stops on time without a cache flush.
+
+What is chosen here is the same for every reader, so pages stay cacheable:
+which variant a reader sees, dismissals and frequency caps are decided in the
+reader's browser by static/articles/prompts.js.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +18,7 @@ from django.utils import timezone
 
 from articles.models import MembershipPrompt
 
-CACHE_KEY = "prompts:active:v1"
+CACHE_KEY = "prompts:active:v2"
 CACHE_SECONDS = 300
 
 
@@ -55,11 +59,14 @@ class Candidate:
             self.section_ids or self.tag_ids or self.outlet_ids or self.languages
         )
 
-    def matches(self, target, now):
+    def is_live(self, now):
         prompt = self.prompt
         if prompt.starts_at and prompt.starts_at > now:
             return False
-        if prompt.ends_at and prompt.ends_at <= now:
+        return not (prompt.ends_at and prompt.ends_at <= now)
+
+    def matches(self, target, now):
+        if not self.is_live(now):
             return False
         if not target.is_story:
             # Outside a story there is nothing to match a targeted appeal against.
@@ -84,7 +91,7 @@ def active_candidates():
     candidates = cache.get(CACHE_KEY)
     if candidates is None:
         prompts = MembershipPrompt.objects.filter(is_active=True).prefetch_related(
-            "sections", "tags", "outlets"
+            "sections", "tags", "outlets", "variants"
         )
         candidates = [
             Candidate(
@@ -108,24 +115,37 @@ def placement_limit(placement):
     return settings.NEWSROOM_PROMPT_LIMITS.get(placement, 1)
 
 
-def choose(placement, target=None, paragraph=None, now=None):
-    """The prompts for one placement (and inline paragraph), best first, up to its limit."""
+def _best_first(prompts):
+    # Higher priority first; among equals the older prompt, so the order never flickers.
+    return sorted(prompts, key=lambda p: (-p.priority, p.pk))
+
+
+def choose(placement, target=None, paragraph=None, now=None, forced=None):
+    """The prompts for one placement (and inline paragraph), best first, up to its limit.
+
+    `forced` is a prompt being previewed in the admin: it takes its own
+    placement (and paragraph) whatever its window, targeting or switch say.
+    """
+    if forced is not None and forced.placement == placement:
+        if paragraph is None or forced.paragraph == paragraph:
+            return [forced]
+        return []
     target = target or Target()
     now = now or timezone.now()
-    chosen = [
+    chosen = _best_first(
         c.prompt
         for c in active_candidates()
         if c.prompt.placement == placement
         and (paragraph is None or c.prompt.paragraph == paragraph)
         and c.matches(target, now)
-    ]
-    # Higher priority first; among equals the older prompt, so the order never flickers.
-    chosen.sort(key=lambda p: (-p.priority, p.pk))
+    )
     return chosen[: placement_limit(placement)]
 
 
-def inline_paragraphs(target, now=None):
+def inline_paragraphs(target, now=None, forced=None):
     """Paragraph numbers after which an inline prompt will show on this story."""
+    if forced is not None and forced.placement == MembershipPrompt.Placement.INLINE:
+        return {forced.paragraph}
     now = now or timezone.now()
     return {
         c.prompt.paragraph
@@ -133,3 +153,27 @@ def inline_paragraphs(target, now=None):
         if c.prompt.placement == MembershipPrompt.Placement.INLINE
         and c.matches(target, now)
     }
+
+
+def fundraisers(now=None):
+    """Live fundraisers of every placement and targeting, for the support page."""
+    now = now or timezone.now()
+    return _best_first(
+        c.prompt
+        for c in active_candidates()
+        if c.prompt.kind == MembershipPrompt.Kind.FUNDRAISER and c.is_live(now)
+    )
+
+
+def live_version(prompt_id, variant_id=0, now=None):
+    """The live prompt with this id, if variant_id is 0 or one of its variants; else None.
+
+    Beacons name what a reader saw by these ids; only live prompts count.
+    """
+    now = now or timezone.now()
+    for candidate in active_candidates():
+        prompt = candidate.prompt
+        if prompt.pk == prompt_id and candidate.is_live(now):
+            keys = {version.variant_key for version in prompt.versions}
+            return prompt if variant_id in keys else None
+    return None

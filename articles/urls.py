@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import prompt_views, views
 
 app_name = "articles"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("author/<slug:slug>/", views.author, name="author"),
     path("search/", views.search, name="search"),
     path("support/", views.support, name="support"),
+    path("support/go/<int:prompt_id>/", prompt_views.prompt_click, name="prompt_click"),
+    path(
+        "support/go/<int:prompt_id>/<int:variant_id>/",
+        prompt_views.prompt_click,
+        name="prompt_variant_click",
+    ),
+    path("support/seen/", prompt_views.prompt_seen, name="prompt_seen"),
 ]

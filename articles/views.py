@@ -12,7 +12,6 @@ from articles.models import (
     Article,
     Author,
     Embed,
-    MembershipPrompt,
     MembershipTier,
     Outlet,
     Section,
@@ -23,21 +22,21 @@ STORIES_PER_SECTION = 4
 
 
 def home(request):
+    return render(request, "articles/home.html", home_context())
+
+
+def home_context():
     stories = list(Article.objects.published().for_listing()[:HOME_STORIES])
     sections = list(Section.objects.all())
     by_section = {section.pk: [] for section in sections}
     for story in stories[1:]:
         if len(by_section[story.section_id]) < STORIES_PER_SECTION:
             by_section[story.section_id].append(story)
-    return render(
-        request,
-        "articles/home.html",
-        {
-            "lead": stories[0] if stories else None,
-            "latest": stories[1:9],
-            "sections": [(s, by_section[s.pk]) for s in sections if by_section[s.pk]],
-        },
-    )
+    return {
+        "lead": stories[0] if stories else None,
+        "latest": stories[1:9],
+        "sections": [(s, by_section[s.pk]) for s in sections if by_section[s.pk]],
+    }
 
 
 def article(request, slug):
@@ -58,11 +57,18 @@ def preview(request, token):
 
 
 def _render_story(request, story, is_preview=False):
+    return render(
+        request, "articles/article.html", story_context(story, is_preview=is_preview)
+    )
+
+
+def story_context(story, is_preview=False, prompt_preview=None):
+    """What the story template needs; `prompt_preview` forces one prompt in (admin)."""
     target = prompts.Target.for_article(story)
     blocks = split_blocks(story.body)
     slugs = {block.embed_slug for block in blocks if block.embed_slug}
     embeds = Embed.objects.in_bulk(slugs, field_name="slug") if slugs else {}
-    inline_after = prompts.inline_paragraphs(target)
+    inline_after = prompts.inline_paragraphs(target, forced=prompt_preview)
     paragraph = 0
     for block in blocks:
         block.embed = embeds.get(block.embed_slug)
@@ -70,16 +76,13 @@ def _render_story(request, story, is_preview=False):
             paragraph += 1
             block.number = paragraph
             block.has_prompt = paragraph in inline_after
-    return render(
-        request,
-        "articles/article.html",
-        {
-            "article": story,
-            "blocks": blocks,
-            "prompt_target": target,
-            "is_preview": is_preview,
-        },
-    )
+    return {
+        "article": story,
+        "blocks": blocks,
+        "prompt_target": target,
+        "is_preview": is_preview,
+        "prompt_preview": prompt_preview,
+    }
 
 
 def _listing(request, template, stories, **context):
@@ -140,6 +143,6 @@ def support(request):
         {
             "tiers": MembershipTier.objects.filter(is_active=True),
             "house": Outlet.objects.house(),
-            "fundraisers": prompts.choose(MembershipPrompt.Placement.ARTICLE_END),
+            "fundraisers": prompts.fundraisers(),
         },
     )

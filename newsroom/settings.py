@@ -213,6 +213,8 @@ NEWSROOM_PREVIEW_MAX_AGE = env_int("NEWSROOM_PREVIEW_MAX_AGE", 7 * 24 * 3600)
 NEWSROOM_PAGE_SIZE = env_int("NEWSROOM_PAGE_SIZE", 12)
 # How many prompts a placement shows at most (OC Media ran two at a story's end).
 NEWSROOM_PROMPT_LIMITS = {"header": 1, "inline": 1, "article_end": 2, "home": 1}
+# Prompt impressions and clicks counted per client address and minute (0: no limit).
+NEWSROOM_PROMPT_RATE_LIMIT = env_int("NEWSROOM_PROMPT_RATE_LIMIT", 30)
 
 TAGGIT_CASE_INSENSITIVE = True
 # Addresses typed without a scheme are taken as https (the Django 6 behaviour).

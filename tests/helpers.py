@@ -17,6 +17,7 @@ from articles.models import (
     Image,
     MembershipPrompt,
     Outlet,
+    PromptVariant,
     Section,
 )
 
@@ -120,6 +121,15 @@ def make_prompt(**fields):
     prompt.outlets.set(outlets)
     prompt.tags.set(tags)
     return prompt
+
+
+def make_variant(prompt, **fields):
+    n = _n()
+    fields.setdefault("name", f"Variant {n}")
+    fields.setdefault("heading", f"Variant heading {n}")
+    fields.setdefault("body", f"Variant body {n}")
+    fields.setdefault("button_label", f"Variant button {n}")
+    return PromptVariant.objects.create(prompt=prompt, **fields)
 
 
 def page_text(response):

@@ -1,6 +1,11 @@
 from .content import Article, ArticleQuerySet, Author, Byline, Correction, Section
 from .media import Embed, Image, Rendition
-from .membership import MembershipPrompt, MembershipTier
+from .membership import (
+    MembershipPrompt,
+    MembershipTier,
+    PromptDailyStat,
+    PromptVariant,
+)
 from .site import Outlet
 
 __all__ = [
@@ -14,6 +19,8 @@ __all__ = [
     "MembershipPrompt",
     "MembershipTier",
     "Outlet",
+    "PromptDailyStat",
+    "PromptVariant",
     "Rendition",
     "Section",
 ]

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -45,11 +46,22 @@ class MembershipPrompt(models.Model):
         DAYS = "days", "Dismissed for a number of days"
         FOREVER = "forever", "Dismissed for good"
 
+    class Kind(models.TextChoices):
+        MEMBERSHIP = "membership", "Membership appeal"
+        FUNDRAISER = "fundraiser", "Fundraiser"
+
     name = models.CharField(
         max_length=120,
         help_text="For the newsroom only, e.g. “Spring membership drive”.",
     )
     placement = models.CharField(max_length=12, choices=Placement.choices)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.MEMBERSHIP,
+        help_text="Membership appeals are hidden from readers who say they are "
+        "already members; fundraisers are not, and are listed on the support page.",
+    )
     heading = models.CharField(max_length=200, blank=True)
     body = models.TextField(
         blank=True, help_text="Plain text; a blank line starts a paragraph."
@@ -105,6 +117,20 @@ class MembershipPrompt(models.Model):
     dismiss_days = models.PositiveSmallIntegerField(
         default=7, help_text="With “dismissed for a number of days”: how many."
     )
+    max_views_per_week = models.PositiveSmallIntegerField(
+        "at most, views a week",
+        null=True,
+        blank=True,
+        help_text="Shown to one reader at most this many times in seven days, "
+        "counted in the reader's own browser. Blank: no limit.",
+    )
+    weight = models.PositiveSmallIntegerField(
+        "share of readers",
+        default=50,
+        help_text="With variants: this text's share against theirs (50 here and 50 "
+        "on one variant: half the readers each). It is also what readers without "
+        "JavaScript see.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,6 +164,105 @@ class MembershipPrompt(models.Model):
     @property
     def language_list(self):
         return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    # The prompt's own text is the first version a reader can be shown; its
+    # variants are the others. Both answer to the same names in templates.
+    variant_key = 0
+
+    @property
+    def versions(self):
+        """This prompt's own text, then each variant with a share of readers."""
+        return [self, *(v for v in self.variants.all() if v.weight > 0)]
+
+    def get_click_url(self):
+        return reverse("articles:prompt_click", args=[self.pk])
+
+
+class PromptVariant(models.Model):
+    prompt = models.ForeignKey(
+        MembershipPrompt, on_delete=models.CASCADE, related_name="variants"
+    )
+    name = models.CharField(
+        max_length=80, help_text="For the figures, e.g. “B: shorter ask”."
+    )
+    heading = models.CharField(max_length=200, blank=True)
+    body = models.TextField(
+        blank=True, help_text="Plain text; a blank line starts a paragraph."
+    )
+    button_label = models.CharField(
+        max_length=80, help_text="The button leads where the prompt's button does."
+    )
+    weight = models.PositiveSmallIntegerField(
+        "share of readers",
+        default=50,
+        help_text="Against the prompt's own share; 0 pauses this variant.",
+    )
+
+    class Meta:
+        ordering = ["prompt", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prompt", "name"], name="prompt_variant_name_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.prompt}: {self.name}"
+
+    @property
+    def variant_key(self):
+        return self.pk
+
+    def get_click_url(self):
+        return reverse("articles:prompt_variant_click", args=[self.prompt_id, self.pk])
+
+
+class PromptDailyStat(models.Model):
+    """How often a prompt (or one variant) was seen and clicked on one day.
+
+    Counters only: nothing about who saw or clicked is kept.
+    """
+
+    prompt = models.ForeignKey(
+        MembershipPrompt, on_delete=models.CASCADE, related_name="daily_stats"
+    )
+    variant = models.ForeignKey(
+        PromptVariant,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="daily_stats",
+        help_text="Blank: the prompt's own text.",
+    )
+    day = models.DateField()
+    impressions = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "prompt", "variant"]
+        verbose_name = "prompt figures for a day"
+        verbose_name_plural = "prompt figures by day"
+        # One row per prompt, version and day; NULL is its own version, so the
+        # prompt's own text needs a constraint of its own.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prompt", "variant", "day"],
+                condition=Q(variant__isnull=False),
+                name="prompt_stat_variant_day_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["prompt", "day"],
+                condition=Q(variant__isnull=True),
+                name="prompt_stat_own_day_unique",
+            ),
+        ]
+        indexes = [
+            # The admin's figures: one prompt's rows over a range of days.
+            models.Index(fields=["prompt", "day"], name="prompt_stat_prompt_day_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.prompt} on {self.day}"
 
 
 class MembershipTier(models.Model):

@@ -28,6 +28,18 @@ class Outlet(models.Model):
         related_name="+",
         help_text="Shown to search engines as the publisher's logo.",
     )
+    support_heading = models.CharField(
+        max_length=120,
+        blank=True,
+        default="Why your support matters",
+        help_text="Our outlet only: the heading above the text below on the support page.",
+    )
+    support_text = models.TextField(
+        "why support matters",
+        blank=True,
+        help_text="Our outlet only: shown on the support page above the membership "
+        "tiers. Plain text; a blank line starts a paragraph.",
+    )
 
     objects = OutletQuerySet.as_manager()
 

@@ -7,11 +7,20 @@ register = template.Library()
 
 @register.inclusion_tag("articles/_prompts.html", takes_context=True)
 def membership_prompts(context, placement, paragraph=None):
-    """The prompts of one placement, matched against the story on the page if any."""
+    """The prompts of one placement, matched against the story on the page if any.
+
+    Every variant is rendered, the prompt's own text visible and the others
+    hidden; prompts.js picks one per reader. An admin preview forces its prompt
+    (`prompt_preview`) and the variant to show (`prompt_preview_variant`).
+    """
     target = context.get("prompt_target")
+    forced = context.get("prompt_preview")
     return {
         "placement": placement,
-        "prompts": prompt_choice.choose(placement, target, paragraph=paragraph),
+        "prompts": prompt_choice.choose(
+            placement, target, paragraph=paragraph, forced=forced
+        ),
+        "shown_variant": context.get("prompt_preview_variant", 0),
     }
 
 

@@ -32,6 +32,7 @@ IDENTITY = {
     "articles.embed": ("slug",),
     "articles.article": ("slug",),
     "articles.membershipprompt": ("name",),
+    "articles.promptvariant": ("prompt", "name"),
     "articles.membershiptier": ("name",),
     "taggit.tag": ("slug",),
     "taggit.taggeditem": ("tag", "content_type", "object_id"),

@@ -1,0 +1,181 @@
+"""The prompt admin's extra pages: figures, CSV export and preview on a story."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
+
+from articles import figures, views
+from articles.models import Article, MembershipPrompt, PromptVariant
+
+FIGURE_DAYS = (7, 30, 90, 365)
+DEFAULT_DAYS = 30
+PREVIEW_STORY_CHOICES = 50
+
+
+class PromptVariantInline(admin.StackedInline):
+    model = PromptVariant
+    extra = 0
+    fields = ["name", "weight", "heading", "body", "button_label"]
+    verbose_name = "variant (A/B test)"
+    verbose_name_plural = (
+        "variants: other wordings shown to a share of readers, to compare their figures"
+    )
+
+
+def chosen_days(request):
+    try:
+        days = int(request.GET.get("days", DEFAULT_DAYS))
+    except ValueError:
+        return DEFAULT_DAYS
+    return days if days in FIGURE_DAYS else DEFAULT_DAYS
+
+
+class PromptFiguresMixin:
+    """Figures columns, a figures page, CSV exports and a preview for prompts."""
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                **figures.window_sums("daily_stats__", figures.since(DEFAULT_DAYS))
+            )
+        )
+
+    @admin.display(description=f"Seen ({DEFAULT_DAYS} days)")
+    def impressions_recent(self, obj):
+        return obj.impressions_sum
+
+    @admin.display(description="Clicks")
+    def clicks_recent(self, obj):
+        return obj.clicks_sum
+
+    @admin.display(description="Click-through")
+    def ctr_recent(self, obj):
+        return figures.Figures("", obj.impressions_sum, obj.clicks_sum).ctr_display
+
+    @admin.display(description="")
+    def figures_link(self, obj):
+        return format_html(
+            '<a href="{}">Figures</a> · <a href="{}">Preview</a>',
+            reverse("admin:articles_membershipprompt_figures", args=[obj.pk]),
+            reverse("admin:articles_membershipprompt_preview", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "figures.csv",
+                wrap(self.all_figures_csv),
+                name="articles_membershipprompt_figures_csv",
+            ),
+            path(
+                "<int:pk>/figures/",
+                wrap(self.figures_view),
+                name="articles_membershipprompt_figures",
+            ),
+            path(
+                "<int:pk>/figures.csv",
+                wrap(self.figures_csv),
+                name="articles_membershipprompt_prompt_figures_csv",
+            ),
+            path(
+                "<int:pk>/preview/",
+                wrap(never_cache(self.preview_view)),
+                name="articles_membershipprompt_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _viewable(self, request, pk=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if pk is None:
+            return None
+        return get_object_or_404(
+            MembershipPrompt.objects.prefetch_related("variants"), pk=pk
+        )
+
+    def figures_view(self, request, pk):
+        prompt = self._viewable(request, pk)
+        days = chosen_days(request)
+        first_day = figures.since(days)
+        per_day = figures.daily(prompt, first_day)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": prompt,
+            "title": f"Figures: {prompt}",
+            "prompt": prompt,
+            "days": days,
+            "day_choices": FIGURE_DAYS,
+            "first_day": first_day,
+            "versions": list(
+                zip(
+                    figures.by_version(prompt, first_day),
+                    figures.by_version(prompt),
+                    strict=True,
+                )
+            ),
+            "per_day": per_day,
+            "impressions_chart": figures.bar_chart(per_day, "impressions", "Seen"),
+            "clicks_chart": figures.bar_chart(per_day, "clicks", "Clicks"),
+        }
+        return TemplateResponse(request, "admin/articles/prompt_figures.html", context)
+
+    def figures_csv(self, request, pk):
+        prompt = self._viewable(request, pk)
+        return self._csv(f"prompt-{prompt.pk}-figures.csv", [prompt])
+
+    def all_figures_csv(self, request):
+        self._viewable(request)
+        return self._csv("prompt-figures.csv", MembershipPrompt.objects.all())
+
+    def _csv(self, filename, prompts):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return figures.write_csv(response, prompts)
+
+    def preview_view(self, request, pk):
+        prompt = self._viewable(request, pk)
+        stories = Article.objects.order_by(
+            F("published_at").desc(nulls_last=True), "-pk"
+        )
+        story_id = request.GET.get("story", "")
+        story = stories.filter(pk=story_id).first() if story_id.isdigit() else None
+        story = story or stories.first()
+        if story is None:
+            messages.warning(request, "Write a story first: prompts preview on one.")
+            return redirect("admin:articles_membershipprompt_change", prompt.pk)
+        variant = request.GET.get("variant", "0")
+        keys = [version.variant_key for version in prompt.versions]
+        shown = int(variant) if variant.isdigit() and int(variant) in keys else 0
+        if prompt.placement == MembershipPrompt.Placement.HOME:
+            context = views.home_context()
+            template = "admin/articles/prompt_preview_home.html"
+        else:
+            context = views.story_context(
+                Article.objects.for_story().get(pk=story.pk),
+                is_preview=True,
+                prompt_preview=prompt,
+            )
+            template = "admin/articles/prompt_preview_story.html"
+        context.update(
+            {
+                "prompt_preview": prompt,
+                "prompt_preview_variant": shown,
+                "preview_stories": stories[:PREVIEW_STORY_CHOICES],
+                "preview_story": story,
+                "preview_versions": prompt.versions,
+            }
+        )
+        response = render(request, template, context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

@@ -1,0 +1,70 @@
+"""The two doors through which prompts are measured: a click redirect and a beacon."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from articles import measure, prompts
+from articles.models import MembershipPrompt
+from articles.models.membership import validate_button_url
+
+BEACON_MAX_BYTES = 200
+
+
+@never_cache
+@require_GET
+def prompt_click(request, prompt_id, variant_id=None):
+    """Count a click, then send the reader where the prompt's button points.
+
+    The destination is only ever the prompt's stored button link: nothing in
+    the request can change it, so this is no open redirect.
+    """
+    prompt = get_object_or_404(MembershipPrompt, pk=prompt_id)
+    if variant_id is not None and not prompt.variants.filter(pk=variant_id).exists():
+        raise Http404("No such variant of this prompt.")
+    destination = prompt.button_url
+    try:
+        validate_button_url(destination)
+    except ValidationError:
+        raise Http404("This prompt has no button link.") from None
+    if measure.countable(request, "click"):
+        measure.prompt_stat_increment(
+            prompt_id=prompt.pk, variant_id=variant_id, field="clicks"
+        )
+    response = HttpResponseRedirect(destination)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@csrf_exempt  # Cached pages carry no token; the beacon only adds one to a counter.
+@never_cache
+@require_POST
+def prompt_seen(request):
+    """Count one impression sent by prompts.js: `prompt=<id>&variant=<id or 0>`."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return HttpResponse("Only this site's pages can report views.", status=403)
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = BEACON_MAX_BYTES + 1
+    # The declared size is checked before reading; the body itself after.
+    if declared > BEACON_MAX_BYTES or len(request.body) > BEACON_MAX_BYTES:
+        return HttpResponse("Too large.", status=413)
+    try:
+        prompt_id = int(request.POST["prompt"])
+        variant_id = int(request.POST.get("variant") or 0)
+    except (KeyError, ValueError):
+        return HttpResponse("Expected prompt=<id>&variant=<id>.", status=400)
+    if prompts.live_version(prompt_id, variant_id) is None:
+        return HttpResponse("No such prompt is running.", status=404)
+    if measure.is_bot(request) or measure.is_prefetch(request):
+        return HttpResponse(status=204)
+    if not measure.within_rate_limit(request, "seen"):
+        return HttpResponse("Too many reports; try again in a minute.", status=429)
+    measure.prompt_stat_increment(
+        prompt_id=prompt_id, variant_id=variant_id or None, field="impressions"
+    )
+    return HttpResponse(status=204)
