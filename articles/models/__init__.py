@@ -1,5 +1,5 @@
 from .content import Article, ArticleQuerySet, Author, Byline, Correction, Section
-from .media import Embed, Image, Rendition
+from .media import Embed, Image, Rendition, image_create
 from .membership import MembershipPrompt, MembershipTier
 from .site import Outlet
 
@@ -16,4 +16,5 @@ __all__ = [
     "Outlet",
     "Rendition",
     "Section",
+    "image_create",
 ]
