@@ -234,7 +234,9 @@ def image_create(*, upload, **fields):
     image = Image(**fields)
     image.credit = image.credit or picture.camera_credit
     image.full_clean(exclude=["file"])
-    image.file.save(picture.filename, ContentFile(picture.content), save=False)
+    image.file.save(
+        picture.filename, ContentFile(picture.content, picture.filename), save=False
+    )
     image.save()
     image.make_renditions()
     return image
