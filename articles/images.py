@@ -115,7 +115,9 @@ def clean(upload):
         bare = _strip(picture, exif.get(EXIF_ORIENTATION))
         if icc_profile and _family(bare.mode) != "RGB":
             icc_profile = None
-        content = _encode(bare, stored_as, ORIGINAL_QUALITY, icc_profile)
+        content = _encode(
+            bare, stored_as, ORIGINAL_QUALITY, icc_profile, for_readers=False
+        )
     return Picture(
         content=content,
         format=stored_as,
@@ -172,12 +174,16 @@ def _camera_credit(exif):
     return " / ".join(found)[:200]
 
 
-def _encode(picture, fmt, quality, icc_profile=None):
+def _encode(picture, fmt, quality, icc_profile=None, for_readers=True):
     options = {"icc_profile": icc_profile} if icc_profile else {}
     if fmt == "JPEG":
         if picture.mode in ("RGBA", "LA"):
             picture = _flatten(picture)
-        options.update(quality=quality, optimize=True, progressive=True)
+        # Readers get smaller, progressive files; the stored original, which
+        # readers never download, is not worth the extra seconds.
+        options.update(quality=quality, optimize=for_readers, progressive=for_readers)
+    elif fmt == "PNG":
+        options.update(compress_level=6 if for_readers else 3)
     elif fmt == "WEBP":
         if picture.mode in ("L", "LA"):
             picture = picture.convert("RGBA" if picture.mode == "LA" else "RGB")
@@ -219,15 +225,18 @@ def render(source, specs):
         if icc_profile and _family(base.mode) != "RGB":
             icc_profile = None
         factor = base.width / full_width
+        last_key = rendition = None
         for spec in specs:
             box = spec.box or (0, 0, full_width, full_height)
-            scaled_box = tuple(round(edge * factor) for edge in box)
-            rendition = base.resize(
-                (spec.width, spec.height),
-                PillowImage.Resampling.LANCZOS,
-                box=scaled_box,
-                reducing_gap=3.0,
-            )
+            # Consecutive specs of one size (its WebP and JPEG) share the resize.
+            if (key := (spec.width, spec.height, box)) != last_key:
+                rendition = base.resize(
+                    (spec.width, spec.height),
+                    PillowImage.Resampling.LANCZOS,
+                    box=tuple(round(edge * factor) for edge in box),
+                    reducing_gap=3.0,
+                )
+                last_key = key
             fmt = spec.format.upper()
             yield spec, _encode(rendition, fmt, RENDITION_QUALITY[fmt], icc_profile)
 

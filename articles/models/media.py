@@ -171,8 +171,8 @@ class Image(models.Model):
                 self.rendition_height(width),
                 fmt,
             )
-            for fmt in (Rendition.Format.WEBP, Rendition.Format.JPEG)
             for width in self.rendition_widths()
+            for fmt in (Rendition.Format.WEBP, Rendition.Format.JPEG)
         ]
         box, (width, height), name = self.crop(*SOCIAL_CROP)
         label = "{}x{}".format(*SOCIAL_CROP)
