@@ -69,52 +69,19 @@ def clean(upload):
     Raises Refused, before any pixel is decoded, for empty, oversized and
     over-large (decompression bomb) files, and after decoding for damaged ones.
     """
-    max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
-    max_pixels = settings.NEWSROOM_IMAGE_MAX_PIXELS
-    size = upload.size
-    if not size:
-        raise Refused("The file is empty.")
-    if size > max_bytes:
-        raise Refused(
-            f"The file is {size / 1e6:.1f} MB; pictures up to "
-            f"{max_bytes / 1e6:.0f} MB are accepted."
-        )
-    upload.seek(0)
-    head = upload.read(512)
-    upload.seek(0)
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        raise Refused(
-            "This file is a document (SVG or HTML), not a photo. Upload a JPEG, "
-            "PNG, WebP or GIF picture."
-        )
-    try:
-        with warnings.catch_warnings():
-            # The pixel limit below is ours; Pillow's own warning would only repeat it.
-            warnings.simplefilter("ignore", PillowImage.DecompressionBombWarning)
-            picture = PillowImage.open(upload, formats=ACCEPTED)
-    except PillowImage.DecompressionBombError:
-        raise Refused(_too_many_pixels(None, max_pixels)) from None
-    except UnidentifiedImageError:
-        raise Refused(
-            "This file is not a picture we can use. Upload a JPEG, PNG, WebP or "
-            "GIF picture (the file's content is checked, not its name)."
-        ) from None
-    except DECODE_ERRORS:
-        raise Refused(_damaged()) from None
-    with picture:
-        width, height = picture.size
-        if width * height > max_pixels:
-            raise Refused(_too_many_pixels((width, height), max_pixels))
+    _check_file(upload)
+    with _open(upload) as picture:
+        max_pixels = settings.NEWSROOM_IMAGE_MAX_PIXELS
+        if picture.width * picture.height > max_pixels:
+            raise Refused(_too_many_pixels(picture.size, max_pixels))
         try:
             picture.load()  # Only the first frame of an animation.
             exif = picture.getexif()
         except DECODE_ERRORS:
             raise Refused(_damaged()) from None
         stored_as = STORED_AS[picture.format]
-        icc_profile = picture.info.get("icc_profile")
+        icc_profile = _profile(picture)
         bare = _strip(picture, exif.get(EXIF_ORIENTATION))
-        if icc_profile and _family(bare.mode) != "RGB":
-            icc_profile = None
         content = _encode(
             bare, stored_as, ORIGINAL_QUALITY, icc_profile, for_readers=False
         )
@@ -127,10 +94,49 @@ def clean(upload):
     )
 
 
+def _check_file(upload):
+    max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
+    if not upload.size:
+        raise Refused("The file is empty.")
+    if upload.size > max_bytes:
+        raise Refused(
+            f"The file is {upload.size / 1e6:.1f} MB; pictures up to "
+            f"{max_bytes / 1e6:g} MB are accepted."
+        )
+    upload.seek(0)
+    head = upload.read(512)
+    upload.seek(0)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise Refused(
+            "This file is a document (SVG or HTML), not a photo. Upload a JPEG, "
+            "PNG, WebP or GIF picture."
+        )
+
+
+def _open(upload):
+    """The picture with only its header read, or Refused."""
+    try:
+        with warnings.catch_warnings():
+            # The pixel limit is ours, checked next; Pillow's warning would repeat it.
+            warnings.simplefilter("ignore", PillowImage.DecompressionBombWarning)
+            return PillowImage.open(upload, formats=ACCEPTED)
+    except PillowImage.DecompressionBombError:
+        raise Refused(
+            _too_many_pixels(None, settings.NEWSROOM_IMAGE_MAX_PIXELS)
+        ) from None
+    except UnidentifiedImageError:
+        raise Refused(
+            "This file is not a picture we can use. Upload a JPEG, PNG, WebP or "
+            "GIF picture (the file's content is checked, not its name)."
+        ) from None
+    except DECODE_ERRORS:
+        raise Refused(_damaged()) from None
+
+
 def _too_many_pixels(size, max_pixels):
     measured = f"{size[0]} × {size[1]} pixels; " if size else ""
     return (
-        f"The picture is too large ({measured}up to {max_pixels / 1e6:.0f} "
+        f"The picture is too large ({measured}up to {max_pixels / 1e6:g} "
         "megapixels are accepted). Make it smaller and upload it again."
     )
 
@@ -158,7 +164,14 @@ def _strip(picture, orientation):
 
 
 def _family(mode):
-    return "L" if mode in ("L", "LA") else "RGB"
+    """The colour space a mode's profile describes: grey, RGB, or other."""
+    return {"L": "grey", "LA": "grey", "P": "RGB", "PA": "RGB"}.get(mode, mode[:3])
+
+
+def _profile(picture):
+    """The picture's ICC colour profile, if it will still fit once re-encoded."""
+    profile = picture.info.get("icc_profile")
+    return profile if _family(picture.mode) in ("grey", "RGB") else None
 
 
 def _camera_credit(exif):
@@ -175,7 +188,8 @@ def _camera_credit(exif):
 
 
 def _encode(picture, fmt, quality, icc_profile=None, for_readers=True):
-    options = {"icc_profile": icc_profile} if icc_profile else {}
+    family = _family(picture.mode)
+    options = {}
     if fmt == "JPEG":
         if picture.mode in ("RGBA", "LA"):
             picture = _flatten(picture)
@@ -188,6 +202,9 @@ def _encode(picture, fmt, quality, icc_profile=None, for_readers=True):
         if picture.mode in ("L", "LA"):
             picture = picture.convert("RGBA" if picture.mode == "LA" else "RGB")
         options.update(quality=quality, method=4)
+    if icc_profile and _family(picture.mode) == family:
+        # A grey profile would not describe the RGB pixels of a converted picture.
+        options["icc_profile"] = icc_profile
     buffer = BytesIO()
     picture.save(buffer, fmt, **options)
     return buffer.getvalue()
@@ -211,7 +228,6 @@ def render(source, specs):
         return
     with PillowImage.open(source) as original:
         full_width, full_height = original.size
-        icc_profile = original.info.get("icc_profile")
         scale = max(_needed_scale(spec, full_width) for spec in specs)
         if original.format == "JPEG" and scale < 1:
             original.draft(
@@ -219,11 +235,8 @@ def render(source, specs):
                 (round(full_width * scale + 0.5), round(full_height * scale + 0.5)),
             )
         original.load()
-        base = original
-        if base.mode == "P":
-            base = base.convert("RGBA")
-        if icc_profile and _family(base.mode) != "RGB":
-            icc_profile = None
+        icc_profile = _profile(original)
+        base = original.convert("RGBA") if original.mode == "P" else original
         factor = base.width / full_width
         last_key = rendition = None
         for spec in specs:
