@@ -4,13 +4,14 @@ import os
 import re
 import struct
 import zlib
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
@@ -277,6 +278,18 @@ def test_it_turns_the_picture_upright_before_removing_the_orientation(
     assert 0x0112 not in stored.getexif()
 
 
+def test_it_drops_a_cmyk_profile_with_the_cmyk_pixels(db):
+    buffer = BytesIO()
+    PillowImage.new("CMYK", (300, 200), (0, 80, 80, 0)).save(
+        buffer, "JPEG", icc_profile=b"a CMYK profile"
+    )
+    image = make_image(content=buffer.getvalue())
+    for name in every_file_of(image):
+        _content, stored = reopen(name)
+        assert stored.mode == "RGB"
+        assert "icc_profile" not in stored.info
+
+
 # Renditions
 
 
@@ -337,6 +350,20 @@ def test_a_new_file_gets_new_rendition_names(editor_client):
     names = image.renditions.values_list("file", flat=True)
     assert len(names) == 2 * 3 + 1
     assert all(f"/{image.digest}-" in name for name in names)
+
+
+def test_the_command_makes_what_is_missing_and_nothing_twice(db):
+    image = make_image(content=picture_bytes(size=(800, 600)))
+    default_storage.delete(image.rendition_name(640, "webp"))
+    Image.objects.filter(pk=image.pk).update(digest="")
+    out = StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "1 rendition(s) made for 1 picture(s)." in out.getvalue()
+    image.refresh_from_db()
+    assert image.has_renditions()
+    assert default_storage.exists(image.rendition_name(640, "webp"))
+    call_command("make_renditions", stdout=out)
+    assert "0 rendition(s) made for 1 picture(s)." in out.getvalue()
 
 
 # Focal-point crops
