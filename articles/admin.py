@@ -1,12 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
 from articles import audit  # noqa: F401  (registers the read-only admin log)
 from articles.admin_prompts import PromptFiguresMixin, PromptVariantInline
 from articles.admin_workflow import ArticleWorkflowMixin, StateFilter
+from articles.forms import ImageForm
 from articles.models import (
     Article,
     Author,
@@ -27,13 +29,23 @@ admin.site.index_title = "Stories, pictures and appeals"
 
 
 def thumbnail(image, size=80):
+    """A small rendition fitted into a size × size box, never the original file."""
     if not image or not image.file:
         return "—"
+    scale = size / max(image.width, image.height, 1)
+    width, height = round(image.width * scale), round(image.height * scale)
+    if image.has_renditions():
+        widths = image.rendition_widths()
+        # Twice the displayed size, for sharp thumbnails on dense screens.
+        wanted = next((w for w in widths if w >= 2 * width), widths[-1])
+        url = image.rendition_url(wanted)
+    else:
+        url = image.file.url
     return format_html(
-        '<img src="{}" alt="" width="{}" style="height:auto;max-height:{}px;object-fit:cover">',
-        image.file.url,
-        size,
-        size,
+        '<img src="{}" alt="" width="{}" height="{}" loading="lazy">',
+        url,
+        width,
+        height,
     )
 
 
@@ -162,6 +174,11 @@ class ArticleAdmin(ArticleWorkflowMixin, VersionAdmin):
 
 @admin.register(Image)
 class ImageAdmin(VersionAdmin):
+    class Media:
+        css = {"all": ["articles/admin-image.css"]}
+        js = ["articles/admin-focal-point.js"]
+
+    form = ImageForm
     list_display = [
         "title",
         "list_thumbnail",
@@ -171,7 +188,7 @@ class ImageAdmin(VersionAdmin):
         "uploaded_at",
     ]
     search_fields = ["title", "alt_text", "caption", "credit"]
-    readonly_fields = ["large_preview", "width", "height"]
+    readonly_fields = ["large_preview", "width", "height", "used_in"]
     fields = [
         "file",
         "large_preview",
@@ -181,6 +198,7 @@ class ImageAdmin(VersionAdmin):
         "credit",
         ("focal_x", "focal_y"),
         ("width", "height"),
+        "used_in",
     ]
 
     @admin.display(description="")
@@ -189,7 +207,54 @@ class ImageAdmin(VersionAdmin):
 
     @admin.display(description="Preview")
     def large_preview(self, obj):
-        return thumbnail(obj, 480)
+        if not obj.pk or not obj.has_renditions():
+            return "Save the picture to see it here and set its focal point."
+        return render_to_string("admin/articles/image_focal_point.html", {"image": obj})
+
+    @admin.display(description="Used in")
+    def used_in(self, obj):
+        uses = usage_links(obj) if obj.pk else []
+        if not uses:
+            return "Nothing yet."
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((u,) for u in uses))
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.make_renditions()
+        if form.camera_credit:
+            self.message_user(
+                request,
+                f"The credit “{form.camera_credit}” was taken from the camera's "
+                "data; check it before publishing.",
+                messages.WARNING,
+            )
+
+    def get_deleted_objects(self, objs, request):
+        """Refuse to delete pictures in use, saying where (stories, authors,
+        outlets), for one picture and for the bulk action alike."""
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(
+            objs, request
+        )
+        protected = [
+            format_html("“{}”, {}", image, use)
+            for image in objs
+            for use in usage_links(image)
+        ]
+        return deleted, counts, perms_needed, protected
+
+
+def usage_links(image):
+    return [
+        format_html(
+            '{} <a href="{}">{}</a>',
+            role,
+            reverse(admin_urlname(used_by._meta, "change"), args=[used_by.pk]),
+            used_by,
+        )
+        for role, used_by in image.where_used()
+    ]
 
 
 @admin.register(Embed)

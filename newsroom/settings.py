@@ -211,6 +211,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME", "OC Media")
 NEWSROOM_PREVIEW_MAX_AGE = env_int("NEWSROOM_PREVIEW_MAX_AGE", 7 * 24 * 3600)
 NEWSROOM_PAGE_SIZE = env_int("NEWSROOM_PAGE_SIZE", 12)
+# Uploads larger than this, in bytes or in pixels (decompression bombs), are
+# refused before any pixel is decoded.
+NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 25 * 1000 * 1000)
+NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 60 * 1000 * 1000)
 # How many prompts a placement shows at most (OC Media ran two at a story's end).
 NEWSROOM_PROMPT_LIMITS = {"header": 1, "inline": 1, "article_end": 2, "home": 1}
 # Prompt impressions and clicks counted per client address and minute (0: no limit).

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from articles import history
+from articles import history, serving
 
 urlpatterns = [
     path(
@@ -20,9 +19,5 @@ if settings.SERVE_MEDIA:
     # over in larger deployments (NEWSROOM_SERVE_MEDIA=off).
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns += [
-        re_path(
-            rf"^{media_prefix}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serving.media),
     ]

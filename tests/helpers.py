@@ -14,11 +14,11 @@ from articles.models import (
     Article,
     Author,
     Byline,
-    Image,
     MembershipPrompt,
     Outlet,
     PromptVariant,
     Section,
+    image_create,
 )
 
 _counter = itertools.count(1)
@@ -65,10 +65,8 @@ def make_image(**fields):
     n = _n()
     fields.setdefault("title", f"Picture {n}")
     fields.setdefault("alt_text", f"What picture {n} shows")
-    image = Image(**fields)
-    image.file.save(f"test-{n}.jpg", ContentFile(jpeg_bytes()), save=False)
-    image.save()
-    return image
+    content = fields.pop("content", None) or jpeg_bytes()
+    return image_create(upload=ContentFile(content, name=f"test-{n}.jpg"), **fields)
 
 
 def make_article(authors=(), tags=(), **fields):

@@ -1,5 +1,5 @@
 from .content import Article, ArticleQuerySet, Author, Byline, Correction, Section
-from .media import Embed, Image, Rendition
+from .media import Embed, Image, Rendition, image_create
 from .membership import (
     MembershipPrompt,
     MembershipTier,
@@ -23,4 +23,5 @@ __all__ = [
     "PromptVariant",
     "Rendition",
     "Section",
+    "image_create",
 ]

@@ -1,12 +1,15 @@
+from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from articles import images
 from articles.html import sanitise_embed
 
-from .content import language_validator
+from .content import Author, language_validator
+from .site import Outlet
 
 
 def image_upload_to(instance, filename):
@@ -15,6 +18,29 @@ def image_upload_to(instance, filename):
 
 def rendition_upload_to(instance, filename):
     return f"renditions/{instance.image_id}/{filename}"
+
+
+# Widths of the responsive renditions; none is ever wider than its original.
+RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
+# The fallback <img src> for browsers that ignore srcset.
+FALLBACK_WIDTH = 960
+# Fixed-size crops that keep the focal point in view (the social card).
+SOCIAL_CROP = (1200, 630)
+
+
+def focal_crop(width, height, crop_width, crop_height, focal_x, focal_y):
+    """The box of a width × height picture cropped to crop_width:crop_height
+    around the focal point, and the crop's size once scaled (never up)."""
+    ratio = crop_width / crop_height
+    if width / height > ratio:
+        box_width, box_height = round(height * ratio), height
+    else:
+        box_width, box_height = width, round(width / ratio)
+    left = min(max(round(focal_x * width - box_width / 2), 0), width - box_width)
+    top = min(max(round(focal_y * height - box_height / 2), 0), height - box_height)
+    out_width = min(crop_width, box_width)
+    out_height = min(crop_height, round(out_width / ratio))
+    return (left, top, left + box_width, top + box_height), (out_width, out_height)
 
 
 class Image(models.Model):
@@ -49,6 +75,9 @@ class Image(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="Where the subject is, from the top (0) to the bottom (1).",
     )
+    # A fingerprint of the stored file: rendition names carry it, so a new file
+    # gets new names and browsers may cache every rendition for ever.
+    digest = models.CharField(max_length=16, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +94,153 @@ class Image(models.Model):
 
     def __str__(self):
         return self.title
+
+    def where_used(self):
+        """What shows this picture: (role, object) pairs, stories first."""
+        return [
+            *(("lead image of the story", a) for a in self.lead_for.all()),
+            *(("photo of the author", a) for a in Author.objects.filter(photo=self)),
+            *(("logo of the outlet", o) for o in Outlet.objects.filter(logo=self)),
+        ]
+
+    # Rendition names and addresses follow from this row alone, so pages build
+    # their srcset without a query.
+
+    def rendition_widths(self):
+        largest = min(self.width, RENDITION_WIDTHS[-1])
+        return [w for w in RENDITION_WIDTHS if w < largest] + [largest]
+
+    def rendition_height(self, width):
+        return max(1, round(self.height * width / self.width))
+
+    def rendition_name(self, width, fmt):
+        extension = "jpg" if fmt == Rendition.Format.JPEG else fmt
+        return f"renditions/{self.pk}/{self.digest}-{width}w.{extension}"
+
+    def rendition_url(self, width, fmt="jpeg"):
+        return self.file.storage.url(self.rendition_name(width, fmt))
+
+    def srcset(self, fmt):
+        return ", ".join(
+            f"{self.rendition_url(width, fmt)} {width}w"
+            for width in self.rendition_widths()
+        )
+
+    def fallback_url(self):
+        widths = self.rendition_widths()
+        width = next((w for w in widths if w >= FALLBACK_WIDTH), widths[-1])
+        return self.rendition_url(width)
+
+    def has_renditions(self):
+        return bool(self.digest and self.width and self.height)
+
+    def crop(self, crop_width, crop_height):
+        """(box, (width, height), storage name) of a crop around the focal point."""
+        # The focal point is rounded to a hundredth, as in the name, so a name
+        # always stands for exactly one crop.
+        focal_x, focal_y = round(self.focal_x * 100), round(self.focal_y * 100)
+        box, size = focal_crop(
+            self.width,
+            self.height,
+            crop_width,
+            crop_height,
+            focal_x / 100,
+            focal_y / 100,
+        )
+        name = (
+            f"renditions/{self.pk}/{self.digest}-{crop_width}x{crop_height}"
+            f"-{focal_x}-{focal_y}.jpg"
+        )
+        return box, size, name
+
+    def social_rendition_url(self):
+        """The 1200 × 630 JPEG for Open Graph and similar cards, or ''."""
+        if not self.has_renditions():
+            return ""
+        return self.file.storage.url(self.crop(*SOCIAL_CROP)[2])
+
+    def social_rendition_size(self):
+        """(width, height) of social_rendition_url(): 1200 × 630 unless the
+        original is smaller."""
+        return self.crop(*SOCIAL_CROP)[1]
+
+    def rendition_specs(self):
+        specs = [
+            images.Spec(
+                self.rendition_name(width, fmt),
+                width,
+                self.rendition_height(width),
+                fmt,
+            )
+            for width in self.rendition_widths()
+            for fmt in (Rendition.Format.WEBP, Rendition.Format.JPEG)
+        ]
+        box, (width, height), name = self.crop(*SOCIAL_CROP)
+        label = "{}x{}".format(*SOCIAL_CROP)
+        specs.append(
+            images.Spec(name, width, height, Rendition.Format.JPEG, box, crop=label)
+        )
+        return specs
+
+    def make_renditions(self):
+        """Encode the renditions not yet in storage and record them; returns how
+        many were made. Cheap when they all exist."""
+        storage = self.file.storage
+        with self.file.open("rb") as original:
+            digest = images.digest(original.read())
+        if digest != self.digest:
+            self.digest = digest
+            # Not save(): the editor's "last changed" stays the editor's.
+            Image.objects.filter(pk=self.pk).update(digest=digest)
+        specs = self.rendition_specs()
+        missing = [spec for spec in specs if not storage.exists(spec.name)]
+        if missing:
+            with self.file.open("rb") as original:
+                for spec, content in images.render(original, missing):
+                    storage.save(spec.name, ContentFile(content))
+        self._record_renditions(specs)
+        return len(missing)
+
+    def _record_renditions(self, specs):
+        wanted = {(spec.crop, spec.width, spec.format): spec for spec in specs}
+        current = {(r.crop, r.width, r.format): r for r in self.renditions.all()}
+        stale = [
+            rendition.pk
+            for key, rendition in current.items()
+            if key not in wanted or rendition.file.name != wanted[key].name
+        ]
+        if stale:
+            Rendition.objects.filter(pk__in=stale).delete()
+        Rendition.objects.bulk_create(
+            Rendition(
+                image=self,
+                crop=spec.crop,
+                width=spec.width,
+                height=spec.height,
+                format=spec.format,
+                file=spec.name,
+            )
+            for key, spec in wanted.items()
+            if key not in current or current[key].pk in stale
+        )
+
+
+def image_create(*, upload, **fields):
+    """An Image from a file outside the admin form (imports, demo content, tests):
+    checked, stripped of metadata, saved and given its renditions.
+
+    Raises images.Refused for a file that is not a picture we take.
+    """
+    picture = images.clean(upload)
+    image = Image(**fields)
+    image.credit = image.credit or picture.camera_credit
+    image.full_clean(exclude=["file"])
+    image.file.save(
+        picture.filename, ContentFile(picture.content, picture.filename), save=False
+    )
+    image.save()
+    image.make_renditions()
+    return image
 
 
 class Rendition(models.Model):

@@ -26,5 +26,21 @@ def membership_prompts(context, placement, paragraph=None):
 
 @register.inclusion_tag("articles/_image.html")
 def picture(image, sizes="100vw", loading="lazy", css_class=""):
-    """An image at its natural proportions, never a raw file URL in page templates."""
-    return {"image": image, "sizes": sizes, "loading": loading, "css_class": css_class}
+    """An image at its natural proportions, never a raw file URL in page templates.
+
+    WebP and JPEG renditions by width; built from the image row alone, so it
+    costs no query however many pictures a page shows.
+    """
+    context = {
+        "image": image,
+        "sizes": sizes,
+        "loading": loading,
+        "css_class": css_class,
+    }
+    if image and image.has_renditions():
+        context["srcsets"] = {
+            "image/webp": image.srcset("webp"),
+            "image/jpeg": image.srcset("jpeg"),
+        }
+        context["src"] = image.fallback_url()
+    return context

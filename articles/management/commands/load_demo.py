@@ -11,12 +11,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
-from articles.models import Outlet
+from articles import images
+from articles.models import Image, Outlet
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_FILE = FIXTURES / "demo.json"
@@ -72,6 +73,7 @@ class Command(BaseCommand):
                     )
                 loader.copy_media()
                 loader.load()
+                loader.make_renditions()
         except ValidationError as error:
             raise CommandError(
                 f"The demo could not be loaded: {'; '.join(error.messages)}"
@@ -87,7 +89,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {counts['created']} created, {counts['updated']} updated, "
-                f"{counts['unchanged']} unchanged; {counts['files']} media file(s) copied."
+                f"{counts['unchanged']} unchanged; {counts['files']} media file(s) copied, "
+                f"{counts['renditions']} rendition(s) made."
             )
         )
         self.ensure_accounts()
@@ -126,7 +129,13 @@ class DemoLoader:
     def __init__(self, records):
         self.records = records
         self.pk_map = {}  # (label, fixture pk) -> database pk
-        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "files": 0}
+        self.counts = {
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "files": 0,
+            "renditions": 0,
+        }
         self.notes = []
 
     def _identity(self, record):
@@ -163,7 +172,12 @@ class DemoLoader:
             if record["model"] != "articles.image":
                 continue
             name = record["fields"]["file"]
-            source = (DEMO_MEDIA / name).read_bytes()
+            # Through the same checks and metadata removal as an editor's upload.
+            with File((DEMO_MEDIA / name).open("rb")) as upload:
+                try:
+                    source = images.clean(upload).content
+                except images.Refused as refusal:
+                    raise CommandError(f"The demo picture {name}: {refusal}") from None
             if default_storage.exists(name):
                 with default_storage.open(name) as stored:
                     if stored.read() == source:
@@ -173,6 +187,15 @@ class DemoLoader:
             if saved != name:
                 raise CommandError(f"Storage renamed the demo file {name} to {saved}.")
             self.counts["files"] += 1
+
+    def make_renditions(self):
+        """Renditions of the demo's pictures; none is made twice."""
+        for record in self.records:
+            if record["model"] == "articles.image":
+                image = Image.objects.get(
+                    pk=self.pk_map[("articles.image", record["pk"])]
+                )
+                self.counts["renditions"] += image.make_renditions()
 
     def load(self):
         for record in self.records:

@@ -1,0 +1,259 @@
+"""Pictures in and out: checking uploads, removing metadata, encoding renditions.
+
+The only module that imports Pillow. It knows bytes and pixels; which renditions
+an image has and where they are stored is the Image model's business.
+"""
+
+import hashlib
+import warnings
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.conf import settings
+from PIL import Image as PillowImage
+from PIL import ImageOps, UnidentifiedImageError
+
+ACCEPTED = ("JPEG", "PNG", "WEBP", "GIF")
+# What each accepted kind is stored as: a GIF keeps only its first frame, as PNG.
+STORED_AS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ORIGINAL_QUALITY = 90
+RENDITION_QUALITY = {"JPEG": 82, "WEBP": 80}
+EXIF_ORIENTATION, EXIF_ARTIST, EXIF_COPYRIGHT = 0x0112, 0x013B, 0x8298
+# Errors Pillow raises on files that are damaged or are not what they claim.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
+
+
+class Refused(ValueError):
+    """An upload that is not a picture we take; the message is for the editor."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A checked upload, re-encoded without metadata."""
+
+    content: bytes
+    format: str
+    width: int
+    height: int
+    camera_credit: str
+
+    @property
+    def digest(self):
+        return digest(self.content)
+
+    @property
+    def filename(self):
+        return f"{self.digest}.{EXTENSIONS[self.format]}"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One rendition to make: its storage name, size, format and optional crop."""
+
+    name: str
+    width: int
+    height: int
+    format: str  # "jpeg" or "webp"
+    box: tuple[int, int, int, int] | None = None  # (left, top, right, bottom)
+    crop: str = ""  # a crop's name, such as "1200x630"
+
+
+def digest(content):
+    return hashlib.sha256(content).hexdigest()[:16]
+
+
+def clean(upload):
+    """Check an uploaded file by its content and re-encode it without metadata.
+
+    Raises Refused, before any pixel is decoded, for empty, oversized and
+    over-large (decompression bomb) files, and after decoding for damaged ones.
+    """
+    _check_file(upload)
+    with _open(upload) as picture:
+        max_pixels = settings.NEWSROOM_IMAGE_MAX_PIXELS
+        if picture.width * picture.height > max_pixels:
+            raise Refused(_too_many_pixels(picture.size, max_pixels))
+        try:
+            picture.load()  # Only the first frame of an animation.
+            exif = picture.getexif()
+        except DECODE_ERRORS:
+            raise Refused(_damaged()) from None
+        stored_as = STORED_AS[picture.format]
+        icc_profile = _profile(picture)
+        bare = _strip(picture, exif.get(EXIF_ORIENTATION))
+        content = _encode(
+            bare, stored_as, ORIGINAL_QUALITY, icc_profile, for_readers=False
+        )
+    return Picture(
+        content=content,
+        format=stored_as,
+        width=bare.width,
+        height=bare.height,
+        camera_credit=_camera_credit(exif),
+    )
+
+
+def _check_file(upload):
+    max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
+    if not upload.size:
+        raise Refused("The file is empty.")
+    if upload.size > max_bytes:
+        raise Refused(
+            f"The file is {upload.size / 1e6:.1f} MB; pictures up to "
+            f"{max_bytes / 1e6:g} MB are accepted."
+        )
+    upload.seek(0)
+    head = upload.read(512)
+    upload.seek(0)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise Refused(
+            "This file is a document (SVG or HTML), not a photo. Upload a JPEG, "
+            "PNG, WebP or GIF picture."
+        )
+
+
+def _open(upload):
+    """The picture with only its header read, or Refused."""
+    try:
+        with warnings.catch_warnings():
+            # The pixel limit is ours, checked next; Pillow's warning would repeat it.
+            warnings.simplefilter("ignore", PillowImage.DecompressionBombWarning)
+            return PillowImage.open(upload, formats=ACCEPTED)
+    except PillowImage.DecompressionBombError:
+        raise Refused(
+            _too_many_pixels(None, settings.NEWSROOM_IMAGE_MAX_PIXELS)
+        ) from None
+    except UnidentifiedImageError:
+        raise Refused(
+            "This file is not a picture we can use. Upload a JPEG, PNG, WebP or "
+            "GIF picture (the file's content is checked, not its name)."
+        ) from None
+    except DECODE_ERRORS:
+        raise Refused(_damaged()) from None
+
+
+def _too_many_pixels(size, max_pixels):
+    measured = f"{size[0]} × {size[1]} pixels; " if size else ""
+    return (
+        f"The picture is too large ({measured}up to {max_pixels / 1e6:g} "
+        "megapixels are accepted). Make it smaller and upload it again."
+    )
+
+
+def _damaged():
+    return (
+        "The picture is damaged or incomplete (it could not be read to the end). "
+        "Export it again and upload the new file."
+    )
+
+
+def _strip(picture, orientation):
+    """The picture turned upright, in a plain mode, carrying no metadata at all."""
+    if orientation in range(2, 9):
+        picture = ImageOps.exif_transpose(picture)
+    had_transparency = "transparency" in picture.info
+    # Everything Pillow read from the file (EXIF, XMP, comments, text chunks,
+    # the colour profile) lives in info; the profile is put back on purpose.
+    picture.info = {}
+    if picture.mode == "P":
+        picture = picture.convert("RGBA" if had_transparency else "RGB")
+    elif picture.mode not in ("RGB", "RGBA", "L", "LA"):
+        picture = picture.convert("RGBA" if "A" in picture.mode else "RGB")
+    return picture
+
+
+def _family(mode):
+    """The colour space a mode's profile describes: grey, RGB, or other."""
+    return {"L": "grey", "LA": "grey", "P": "RGB", "PA": "RGB"}.get(mode, mode[:3])
+
+
+def _profile(picture):
+    """The picture's ICC colour profile, if it will still fit once re-encoded."""
+    profile = picture.info.get("icc_profile")
+    return profile if _family(picture.mode) in ("grey", "RGB") else None
+
+
+def _camera_credit(exif):
+    """Who the camera says took the picture (Artist, then Copyright), or ''."""
+    found = []
+    for tag in (EXIF_ARTIST, EXIF_COPYRIGHT):
+        value = exif.get(tag)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        value = " ".join(str(value or "").replace("\x00", " ").split())
+        if value and value not in found:
+            found.append(value)
+    return " / ".join(found)[:200]
+
+
+def _encode(picture, fmt, quality, icc_profile=None, for_readers=True):
+    family = _family(picture.mode)
+    options = {}
+    if fmt == "JPEG":
+        if picture.mode in ("RGBA", "LA"):
+            picture = _flatten(picture)
+        # Readers get smaller, progressive files; the stored original, which
+        # readers never download, is not worth the extra seconds.
+        options.update(quality=quality, optimize=for_readers, progressive=for_readers)
+    elif fmt == "PNG":
+        options.update(compress_level=6 if for_readers else 3)
+    elif fmt == "WEBP":
+        if picture.mode in ("L", "LA"):
+            picture = picture.convert("RGBA" if picture.mode == "LA" else "RGB")
+        options.update(quality=quality, method=4)
+    if icc_profile and _family(picture.mode) == family:
+        # A grey profile would not describe the RGB pixels of a converted picture.
+        options["icc_profile"] = icc_profile
+    buffer = BytesIO()
+    picture.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def _flatten(picture):
+    """A picture with transparency laid on white, for formats without an alpha channel."""
+    rgba = picture.convert("RGBA")
+    background = PillowImage.new("RGB", rgba.size, (255, 255, 255))
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    return background
+
+
+def render(source, specs):
+    """Encode each spec from one decoding of the source; yields (spec, bytes).
+
+    A JPEG source is decoded at the smallest scale that still covers every
+    rendition (JPEG draft mode), which is most of the speed.
+    """
+    if not specs:
+        return
+    with PillowImage.open(source) as original:
+        full_width, full_height = original.size
+        scale = max(_needed_scale(spec, full_width) for spec in specs)
+        if original.format == "JPEG" and scale < 1:
+            original.draft(
+                original.mode,
+                (round(full_width * scale + 0.5), round(full_height * scale + 0.5)),
+            )
+        original.load()
+        icc_profile = _profile(original)
+        base = original.convert("RGBA") if original.mode == "P" else original
+        factor = base.width / full_width
+        last_key = rendition = None
+        for spec in specs:
+            box = spec.box or (0, 0, full_width, full_height)
+            # Consecutive specs of one size (its WebP and JPEG) share the resize.
+            if (key := (spec.width, spec.height, box)) != last_key:
+                rendition = base.resize(
+                    (spec.width, spec.height),
+                    PillowImage.Resampling.LANCZOS,
+                    box=tuple(round(edge * factor) for edge in box),
+                    reducing_gap=3.0,
+                )
+                last_key = key
+            fmt = spec.format.upper()
+            yield spec, _encode(rendition, fmt, RENDITION_QUALITY[fmt], icc_profile)
+
+
+def _needed_scale(spec, full_width):
+    box_width = spec.box[2] - spec.box[0] if spec.box else full_width
+    return min(1, spec.width / box_width)
