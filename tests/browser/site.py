@@ -55,6 +55,13 @@ def watch(page):
     seen = PageWatch()
     page.on("request", lambda request: seen.requests.append(request.url))
     page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and seen.errors.append(f"{response.status}: {response.url}")
+        ),
+    )
+    page.on(
         "console",
         lambda message: (
             message.type == "error" and seen.errors.append(f"console: {message.text}")
@@ -65,8 +72,9 @@ def watch(page):
 
 
 def assert_well_behaved(seen):
-    assert seen.foreign_requests() == [], "requests to other hosts"
-    assert seen.errors == [], "console errors or policy violations"
+    foreign = seen.foreign_requests()
+    assert not foreign, f"requests to other hosts: {foreign}"
+    assert not seen.errors, f"console errors or policy violations: {seen.errors}"
 
 
 # Lazy images below the fold would show as empty boxes in a full-page shot.
