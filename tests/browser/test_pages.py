@@ -43,3 +43,19 @@ def test_it_fits_every_page_to_the_screen(live_site, browser, viewport, scheme):
     # The 404 page logs its status as a console error; nothing else may.
     seen.errors = [e for e in seen.errors if "404" not in e]
     assert_well_behaved(seen)
+
+
+def test_it_prints_a_story_without_the_site_around_it(live_site, browser):
+    context = open_context(browser)
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(PAGES["story-jamnews"])
+    for hidden in (".site-header", ".site-footer", ".prompt", ".story__tags"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.locator("#story-headline").is_visible()
+    assert page.locator(".story__body").is_visible()
+    original = page.locator(".story__attribution a[href^='http']").last
+    spelled_out = original.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "jam-news.net" in spelled_out
+    screenshot(page, "story-jamnews-print")
+    context.close()
