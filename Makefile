@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DJANGO_HTTPS=off
+# The browser tests drive the system's Chromium (Debian's `chromium` package).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test lint serve install install-dev clean
 
@@ -33,6 +35,7 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check --settings=tests.settings
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	@test -x $(CHROMIUM) || echo "Chromium not found at $(CHROMIUM): browser tests will be skipped (apt-get install chromium)"
 	$(BIN)/pytest
 
 lint: install-dev

@@ -1,0 +1,154 @@
+"""The app under gunicorn with the demo loaded, and Chromium pages that watch it.
+
+Every page a test opens records its requests, console errors, uncaught
+exceptions and Content-Security-Policy violations; `site_page` fails the test
+if any of them went wrong, so each journey also proves the page loads nothing
+from another host and breaks no rule of the policy.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser.site import (
+    ORIGIN,
+    PORT,
+    ROOT,
+    assert_well_behaved,
+    open_context,
+    watch,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+DEMO_PASSWORD = "demo-password-for-browser-tests"
+
+# The demo places prompts in the header and at the end of stories; these add
+# the other placements so every prompt style is on screen and checked.
+EXTRA_PROMPTS = """
+from articles.models import MembershipPrompt
+MembershipPrompt.objects.get_or_create(
+    name="Inline appeal (browser tests)",
+    defaults=dict(placement="inline", paragraph=3, heading="Journalism without fear",
+        body="Our reporters work where others cannot. Readers keep them there.",
+        button_label="Support our reporting", button_url="/support/"),
+)
+MembershipPrompt.objects.get_or_create(
+    name="Home appeal (browser tests)",
+    defaults=dict(placement="home", heading="Independent, reader-funded",
+        body="No owner, no advertiser, no government tells us what to publish.",
+        button_label="Become a member", button_url="/support/"),
+)
+"""
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(
+        reason=f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def _manage(env, *args):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _wait_until_listening(process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on {ORIGIN} within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """The demo site served by gunicorn from a fresh SQLite database."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            pytest.fail(f"Port {PORT} is taken; the browser tests need it.")
+    data = tmp_path_factory.mktemp("site")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "REDIS_", "DATABASE_", "NEWSROOM_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        DJANGO_SECRET_KEY="browser-tests-only-" + "x" * 40,
+        DJANGO_HTTPS="off",
+        DATABASE_URL=f"sqlite:///{data / 'site.sqlite3'}",
+        MEDIA_ROOT=str(data / "media"),
+        STATIC_ROOT=str(data / "static"),
+        DEMO_PASSWORD=DEMO_PASSWORD,
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        GUNICORN_ACCESS_LOG="/dev/null",
+        WEB_CONCURRENCY="2",
+    )
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "load_demo")
+    _manage(env, "shell", "-c", EXTRA_PROMPTS)
+    _manage(env, "collectstatic", "--noinput")
+    log = (data / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+        + ["newsroom.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until_listening(server)
+        yield ORIGIN
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site_page(live_site, browser):
+    """A desktop page in the light scheme that must stay clean to the end."""
+    context = open_context(browser)
+    page = context.new_page()
+    seen = watch(page)
+    yield page
+    context.close()
+    assert_well_behaved(seen)

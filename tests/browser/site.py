@@ -1,0 +1,93 @@
+"""Helpers for browser tests: contexts, pages that record what they do, screenshots."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PORT = 8170
+ORIGIN = f"http://127.0.0.1:{PORT}"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+VIEWPORTS = {
+    "mobile": {"width": 360, "height": 740},
+    "desktop": {"width": 1280, "height": 900},
+}
+
+
+@dataclass
+class PageWatch:
+    """What a page did that a reader's browser would complain about."""
+
+    requests: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    def foreign_requests(self):
+        own = urlsplit(ORIGIN).netloc
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in {"data", "blob"}
+            and urlsplit(url).netloc != own
+        ]
+
+
+# Chromium reports policy violations as console errors too; this catches the
+# ones it does not (report-only policies) straight from the document.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+def open_context(browser, viewport="desktop", color_scheme="light", **options):
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport],
+        color_scheme=color_scheme,
+        base_url=ORIGIN,
+        **options,
+    )
+    context.add_init_script(CSP_LISTENER)
+    return context
+
+
+def watch(page):
+    seen = PageWatch()
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and seen.errors.append(f"{response.status}: {response.url}")
+        ),
+    )
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and seen.errors.append(f"console: {message.text}")
+        ),
+    )
+    page.on("pageerror", lambda error: seen.errors.append(f"exception: {error}"))
+    return seen
+
+
+def assert_well_behaved(seen):
+    foreign = seen.foreign_requests()
+    assert not foreign, f"requests to other hosts: {foreign}"
+    assert not seen.errors, f"console errors or policy violations: {seen.errors}"
+
+
+# Lazy images below the fold would show as empty boxes in a full-page shot.
+LOAD_ALL_IMAGES = """
+() => Promise.all([...document.images].map((image) => {
+  image.loading = "eager";
+  return image.decode().catch(() => null);
+}))
+"""
+
+
+def screenshot(page, name):
+    """A full-page picture in var/screenshots/ for people to review the design."""
+    page.evaluate(LOAD_ALL_IMAGES)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -1,0 +1,176 @@
+"""WCAG 2.2 AA in Chromium: axe-core on every reader page, keyboard use, motion."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.site import open_context
+
+pytestmark = pytest.mark.browser
+
+AXE_PAGES = {
+    "home": "/",
+    "story-ocmedia": "/story/azerbaijanis-take-to-the-streets-against-russian-invasion/",
+    "story-jamnews": "/story/baku-rally-in-support-of-ukraine/",
+    "tag": "/tag/baku/",
+    "search": "/search/?q=rally",
+    "support": "/support/",
+}
+STORY = AXE_PAGES["story-jamnews"]
+FOCUSED = "document.activeElement"
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_it_has_no_axe_violations(live_site, browser, axe, scheme):
+    context = open_context(browser, "desktop", scheme)
+    page = context.new_page()
+    reports = {}
+    for name, path in AXE_PAGES.items():
+        page.goto(path)
+        results = axe.run(page)
+        if results.violations_count:
+            reports[name] = results.generate_report()
+    context.close()
+    assert not reports, "\n".join(f"{name}: {text}" for name, text in reports.items())
+
+
+def focused(page, script):
+    return page.evaluate(f"(element => {script})({FOCUSED})")
+
+
+def test_it_lets_a_keyboard_reader_skip_to_the_story(live_site, browser):
+    context = open_context(browser)
+    page = context.new_page()
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert focused(page, "element.textContent") == "Skip to content"
+    box = page.locator(".skip-link").bounding_box()
+    assert box["y"] >= 0, "the focused skip link is on screen"
+    page.keyboard.press("Enter")
+    assert focused(page, "element.id") == "content"
+    passed = tab_until(page, ".card--lead .card__headline")
+    assert len(passed) <= 1, "only the lead's section link comes before its headline"
+    headline = focused(page, "element.textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/story/**")
+    assert page.locator("#story-headline").inner_text() == headline
+    context.close()
+
+
+def tab_until(page, selector, limit=80):
+    """Press Tab until the focus is inside `selector`; the elements passed on the way."""
+    passed = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page, f"element.closest({selector!r}) !== null"):
+            return passed
+        passed.append(focused(page, "element.outerHTML.slice(0, 80)"))
+    raise AssertionError(f"{selector} was not reached in {limit} presses of Tab")
+
+
+def test_it_lets_a_keyboard_reader_reach_every_prompt(live_site, browser):
+    context = open_context(browser)
+    page = context.new_page()
+    page.goto(STORY)
+    for placement in ("header", "inline", "article_end"):
+        tab_until(page, f".prompt--{placement}")
+        assert focused(page, "element.matches('.prompt__button')")
+    context.close()
+
+
+def focus_is_visible(page):
+    return focused(
+        page,
+        """(() => {
+          const style = getComputedStyle(element);
+          return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+        })()""",
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_it_shows_where_the_keyboard_focus_is(live_site, browser, scheme):
+    context = open_context(browser, "desktop", scheme)
+    page = context.new_page()
+    page.goto(STORY)
+    invisible, reached = [], 0
+    while reached < 200:
+        page.keyboard.press("Tab")
+        reached += 1
+        if focused(page, "element === document.body"):
+            break
+        if not focus_is_visible(page):
+            invisible.append(focused(page, "element.outerHTML.slice(0, 80)"))
+        if focused(
+            page,
+            "element.closest('.site-footer') !== null && "
+            "element === [...document.querySelectorAll('a')].at(-1)",
+        ):
+            break
+    context.close()
+    assert reached > 20, "the walk went through the whole page"
+    assert invisible == []
+
+
+def test_it_marks_other_languages_in_the_tweet(live_site, browser):
+    context = open_context(browser)
+    page = context.new_page()
+    page.goto(STORY)
+    assert page.locator("html").get_attribute("lang") == "en"
+    tweet = page.locator(".embed")
+    assert "Бакинці" in tweet.locator('p[lang="uk"]').inner_text()
+    assert "Bakılılar" in tweet.locator('p[lang="az"]').inner_text()
+    context.close()
+
+
+def test_it_gives_every_picture_a_text_alternative(live_site, browser):
+    context = open_context(browser)
+    page = context.new_page()
+    missing = {}
+    for name, path in AXE_PAGES.items():
+        page.goto(path)
+        without = page.evaluate(
+            """[...document.images]
+                 .filter((image) => !image.closest("[aria-hidden=true]"))
+                 .filter((image) => !image.alt.trim())
+                 .map((image) => image.src)"""
+        )
+        if without:
+            missing[name] = without
+    context.close()
+    assert missing == {}
+
+
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_it_has_one_of_each_landmark_and_one_h1(live_site, browser, name):
+    context = open_context(browser)
+    page = context.new_page()
+    page.goto(AXE_PAGES[name])
+    counts = {
+        role: page.get_by_role(role).count()
+        for role in ("banner", "main", "contentinfo", "search")
+    }
+    assert counts == {"banner": 1, "main": 1, "contentinfo": 1, "search": 1}
+    assert page.locator("h1").count() == 1
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("motion", "scroll", "transition"),
+    [("reduce", "auto", "0s"), ("no-preference", "smooth", "0.12s")],
+)
+def test_it_respects_reduced_motion(live_site, browser, motion, scroll, transition):
+    context = open_context(browser, reduced_motion=motion)
+    page = context.new_page()
+    page.goto(STORY)
+    assert (
+        page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
+        == scroll
+    )
+    button = page.locator(".prompt__button").first
+    assert button.evaluate("b => getComputedStyle(b).transitionDuration") == transition
+    context.close()

@@ -1,0 +1,61 @@
+"""Every reader page at phone and desktop widths, in both colour schemes."""
+
+import pytest
+
+from tests.browser.site import (
+    assert_well_behaved,
+    open_context,
+    screenshot,
+    watch,
+)
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "/",
+    "story-ocmedia": "/story/azerbaijanis-take-to-the-streets-against-russian-invasion/",
+    "story-jamnews": "/story/baku-rally-in-support-of-ukraine/",
+    "tag": "/tag/baku/",
+    "section": "/section/news/",
+    "search": "/search/?q=Baku",
+    "support": "/support/",
+    "not-found": "/story/no-such-story/",
+}
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_it_fits_every_page_to_the_screen(live_site, browser, viewport, scheme):
+    context = open_context(browser, viewport, scheme)
+    page = context.new_page()
+    seen = watch(page)
+    overflowing = {}
+    for name, path in PAGES.items():
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            overflowing[name] = overflow
+        screenshot(page, f"{name}-{viewport}-{scheme}")
+    context.close()
+    assert overflowing == {}, "pages that scroll sideways (by pixels)"
+    # The 404 page logs its status as a console error; nothing else may.
+    seen.errors = [e for e in seen.errors if "404" not in e]
+    assert_well_behaved(seen)
+
+
+def test_it_prints_a_story_without_the_site_around_it(live_site, browser):
+    context = open_context(browser)
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(PAGES["story-jamnews"])
+    for hidden in (".site-header", ".site-footer", ".prompt", ".story__tags"):
+        assert page.locator(hidden).first.is_hidden(), hidden
+    assert page.locator("#story-headline").is_visible()
+    assert page.locator(".story__body").is_visible()
+    original = page.locator(".story__attribution a[href^='http']").last
+    spelled_out = original.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "jam-news.net" in spelled_out
+    screenshot(page, "story-jamnews-print")
+    context.close()
