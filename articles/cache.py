@@ -24,6 +24,8 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation:v1"
+# The sections and house outlet every page shows (articles.context_processors).
+CHROME_KEY = "pages:chrome:v1"
 # How long a worker leaves Redis alone after an error before trying it again.
 OUTAGE_PAUSE_SECONDS = 5
 
@@ -157,5 +159,5 @@ def new_generation(now=None):
 def forget_pages():
     """Drop every cached page, now and again once the current transaction commits
     (so a page rendered meanwhile from the old data is not kept either)."""
-    cache.delete(GENERATION_KEY)
-    transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
+    cache.delete_many([GENERATION_KEY, CHROME_KEY])
+    transaction.on_commit(lambda: cache.delete_many([GENERATION_KEY, CHROME_KEY]))

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
 from articles import prompts
+from articles.context_processors import chrome
 from articles.filters import ArticleFilter
 from articles.html import split_blocks
 from articles.models import (
@@ -14,7 +15,6 @@ from articles.models import (
     Embed,
     MembershipPrompt,
     MembershipTier,
-    Outlet,
     Section,
 )
 
@@ -24,7 +24,7 @@ STORIES_PER_SECTION = 4
 
 def home(request):
     stories = list(Article.objects.published().for_listing()[:HOME_STORIES])
-    sections = list(Section.objects.all())
+    sections = chrome()["sections"]
     by_section = {section.pk: [] for section in sections}
     for story in stories[1:]:
         if len(by_section[story.section_id]) < STORIES_PER_SECTION:
@@ -139,7 +139,7 @@ def support(request):
         "articles/support.html",
         {
             "tiers": MembershipTier.objects.filter(is_active=True),
-            "house": Outlet.objects.house(),
+            "house": chrome()["house_outlet"],
             "fundraisers": prompts.choose(MembershipPrompt.Placement.ARTICLE_END),
         },
     )
