@@ -78,7 +78,7 @@ WORDS = [
     "law",
     "draft",
 ]
-PICTURES = settings.BASE_DIR / "fixtures" / "media"
+PICTURES = settings.BASE_DIR / "fixtures" / "media" / "demo"
 
 
 class Command(BaseCommand):
