@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DJANGO_HTTPS=off
 
-.PHONY: demo test lint serve install install-dev clean
+.PHONY: demo test bench lint serve install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: install-dev
 	$(BIN)/python manage.py check --settings=tests.settings
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
+
+## make bench: load-test gunicorn (and nginx where installed) on 127.0.0.1; see bench/run.py
+bench: install
+	$(BIN)/python bench/run.py
 
 lint: install-dev
 	$(BIN)/ruff check .
