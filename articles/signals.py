@@ -27,8 +27,9 @@ for through in (
 
 
 # Pages show every model of this app and the tags. Models whose writes pages
-# never show (counters, logs) are listed here so they do not empty the cache.
-NOT_SHOWN_ON_PAGES = frozenset()
+# never show (counters, logs) are listed here so they do not empty the cache:
+# the prompts' daily view and click counts are written as readers browse.
+NOT_SHOWN_ON_PAGES = frozenset({"articles.promptdailystat"})
 
 
 def _is_shown(sender):
