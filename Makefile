@@ -6,7 +6,7 @@ DEMO_ENV := DJANGO_HTTPS=off
 # The browser tests drive the system's Chromium (Debian's `chromium` package).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint serve install install-dev clean
+.PHONY: demo test bench lint serve install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	@test -x $(CHROMIUM) || echo "Chromium not found at $(CHROMIUM): browser tests will be skipped (apt-get install chromium)"
 	$(BIN)/pytest
+
+## make bench: load-test gunicorn (and nginx where installed) on 127.0.0.1; see bench/run.py
+bench: install
+	$(BIN)/python bench/run.py
 
 lint: install-dev
 	$(BIN)/ruff check .

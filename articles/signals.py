@@ -4,6 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from articles import prompts
+from articles.cache import forget_pages
 from articles.models import MembershipPrompt, PromptVariant
 
 
@@ -25,3 +26,25 @@ for through in (
         sender=through,
         dispatch_uid=f"prompts-{through.__name__}",
     )
+
+
+# Pages show every model of this app and the tags. Models whose writes pages
+# never show (counters, logs) are listed here so they do not empty the cache:
+# the prompts' daily view and click counts are written as readers browse.
+NOT_SHOWN_ON_PAGES = frozenset({"articles.promptdailystat"})
+
+
+def _is_shown(sender):
+    meta = sender._meta
+    return (
+        meta.app_label in ("articles", "taggit")
+        and meta.label_lower not in NOT_SHOWN_ON_PAGES
+    )
+
+
+@receiver(post_save, dispatch_uid="pages-on-save")
+@receiver(post_delete, dispatch_uid="pages-on-delete")
+@receiver(m2m_changed, dispatch_uid="pages-on-m2m")
+def forget_pages_on_change(sender, **kwargs):
+    if _is_shown(sender):
+        forget_pages()

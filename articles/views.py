@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
 from articles import prompts
+from articles.context_processors import chrome
 from articles.filters import ArticleFilter
 from articles.html import split_blocks
 from articles.models import (
@@ -13,7 +14,6 @@ from articles.models import (
     Author,
     Embed,
     MembershipTier,
-    Outlet,
     Section,
 )
 
@@ -27,7 +27,7 @@ def home(request):
 
 def home_context():
     stories = list(Article.objects.published().for_listing()[:HOME_STORIES])
-    sections = list(Section.objects.all())
+    sections = chrome()["sections"]
     by_section = {section.pk: [] for section in sections}
     for story in stories[1:]:
         if len(by_section[story.section_id]) < STORIES_PER_SECTION:
@@ -142,7 +142,7 @@ def support(request):
         "articles/support.html",
         {
             "tiers": MembershipTier.objects.filter(is_active=True),
-            "house": Outlet.objects.house(),
+            "house": chrome()["house_outlet"],
             "fundraisers": prompts.fundraisers(),
         },
     )

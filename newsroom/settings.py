@@ -1,6 +1,7 @@
 """Settings for the newsroom CMS: every deployment knob is an environment variable."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -98,18 +99,24 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "taggit",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "articles.middleware.SecurityHeadersMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a page served from the cache touches no database.
+    "articles.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -143,9 +150,15 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis outage is logged and the site
+            # serves uncached instead of failing.
+            "BACKEND": "articles.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+            },
         }
     }
 else:
@@ -206,6 +219,33 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Admin sign-in lockout (django-axes): after this many failures for one user
+# name from one address, that pair is locked out for the cool-off time.
+AUTHENTICATION_BACKENDS = [
+    "articles.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "articles.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "articles.lockout.client_ip"
+AXES_VERBOSE = False
+
+# Full pages for anonymous readers, kept in the cache until something they show
+# changes (or this many seconds pass); 0 turns the page cache off.
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
+# Without a shared cache, app server processes on one machine tell each other
+# about changes through this file's modification time.
+NEWSROOM_CHANGE_STAMP = Path(
+    env_str("NEWSROOM_CHANGE_STAMP") or BASE_DIR / "var" / "changed"
+)
+# What browsers and CDNs are told: fresh for max-age, then served stale while
+# they revalidate. The app's own cache is invalidated at once on every change.
+NEWSROOM_PAGE_MAX_AGE = env_int("NEWSROOM_PAGE_MAX_AGE", 60)
+NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 30)
 
 # Newsroom knobs.
 NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME", "OC Media")

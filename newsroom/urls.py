@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from articles import history, serving
+from articles.health import healthz
 
 urlpatterns = [
     path(
@@ -11,6 +12,7 @@ urlpatterns = [
         name="revision_compare",
     ),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
 ]
 

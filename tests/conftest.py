@@ -16,6 +16,12 @@ def fresh_cache():
 
 
 @pytest.fixture
+def uncached_pages(settings):
+    """Every request renders its page: for counting what rendering costs."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def demo(db, monkeypatch):
     """The demo deployment: both stories, prompts, tiers and accounts."""
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")

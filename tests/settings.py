@@ -1,6 +1,7 @@
 """Settings for the test suite: the production settings, made fast and hermetic."""
 
 import tempfile
+from pathlib import Path
 
 from newsroom.settings import *  # noqa: F403
 
@@ -10,5 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+NEWSROOM_CHANGE_STAMP = Path(MEDIA_ROOT) / "changed"
 # The test client speaks plain http; the HTTPS settings themselves are tested.
 SECURE_SSL_REDIRECT = False

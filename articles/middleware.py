@@ -1,0 +1,254 @@
+"""Serving pages: the page cache for anonymous readers and the security headers."""
+
+import base64
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
+
+from articles.cache import GENERATION_KEY, new_generation, sync_local_cache
+
+# Query parameters that change what a page shows and are cached as part of its
+# key. Any other parameter (a search, a filter) is answered fresh every time:
+# such addresses are endless, and a flood of them must not churn the cache.
+CACHED_PARAMETERS = {"page"}
+# Parameters that links carry for analytics and pages never read: dropped from
+# the key, so a story shared with a unique `fbclid` per click is still cached.
+IGNORED_PARAMETERS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid)$")
+UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache", "max-age=0"}
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    generation: str
+    content: bytes
+    headers: tuple
+
+    def response(self):
+        response = HttpResponse(self.content)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+class PageCacheMiddleware:
+    """Whole pages for anonymous readers, from the cache when it holds them.
+
+    A page is kept with the site's generation (articles.cache) and is served
+    only while that generation is current, so an edit anywhere, a scheduled
+    story going live or a prompt's window turning shows on the next request.
+    Staff (anyone with a session), previews, the admin, writes, and responses
+    that set cookies or say private/no-store are never cached.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def skipped_prefixes(self):
+        return (
+            reverse("admin:index"),
+            reverse("articles:preview", args=["x"])[:-2],
+            reverse("healthz"),
+            settings.STATIC_URL,
+            settings.MEDIA_URL,
+        )
+
+    def __call__(self, request):
+        sync_local_cache()
+        if not self.is_anonymous_read(request):
+            return self.get_response(request)
+        key = page_key(request)
+        now = time.time()
+        found = cache.get_many([GENERATION_KEY, key] if key else [GENERATION_KEY])
+        generation = found.get(GENERATION_KEY)
+        if generation is None or not generation.is_current(now):
+            generation = new_generation(now)
+        page = found.get(key)
+        if page is not None and page.generation == generation.token:
+            response = page.response()
+            response["X-Page-Cache"] = "hit"
+            _mark_public(response, generation.valid_until - now)
+            return response
+
+        response = self.get_response(request)
+        if not _is_shareable(response):
+            return response
+        _mark_public(response, generation.valid_until - now)
+        if key and request.method == "GET":
+            set_response_etag(response)
+            headers = tuple(
+                (name, value)
+                for name, value in response.items()
+                if name not in {"Cache-Control", "X-Page-Cache"}
+            )
+            cache.set(
+                key,
+                CachedPage(generation.token, response.content, headers),
+                max(1, int(generation.valid_until - now)),
+            )
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def is_anonymous_read(self, request):
+        return (
+            settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(self.skipped_prefixes)
+        )
+
+
+def page_key(request):
+    """The cache key of a page, or None when its query string is not cached."""
+    kept = []
+    for name, values in sorted(request.GET.lists()):
+        if IGNORED_PARAMETERS.match(name):
+            continue
+        if name not in CACHED_PARAMETERS or len(values) != 1:
+            return None
+        kept.append((name, values[0]))
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    if kept:
+        address += "?" + urlencode(kept)
+    return "pages:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _is_shareable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    directives = {
+        d.strip().lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if directives & UNCACHEABLE_DIRECTIVES:
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
+    return "cookie" not in vary and "*" not in vary
+
+
+def _mark_public(response, seconds_left):
+    """Tell browsers and CDNs how long the page stays fresh, never past the next
+    scheduled change."""
+    max_age = max(0, min(settings.NEWSROOM_PAGE_MAX_AGE, int(seconds_left)))
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max_age,
+        stale_while_revalidate=settings.NEWSROOM_PAGE_STALE_SECONDS,
+    )
+
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy and Permissions-Policy on every response.
+
+    Reader pages run no inline script at all. The admin runs one: the import
+    map of the rich-text editor, allowed by its hash (it only changes when the
+    static files do). The admin keeps inline styles, which its own templates
+    and the editor use.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            admin = request.path.startswith(self.admin_prefix)
+            response["Content-Security-Policy"] = (
+                self.admin_policy if admin else self.public_policy
+            )
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+    @cached_property
+    def admin_prefix(self):
+        return reverse("admin:index")
+
+    @cached_property
+    def public_policy(self):
+        return content_security_policy()
+
+    @cached_property
+    def admin_policy(self):
+        hashes = [f"'{digest}'" for digest in admin_inline_script_hashes()]
+        return content_security_policy(
+            script_src=["'self'", *hashes],
+            style_src=["'self'", "'unsafe-inline'"],
+            img_src=["'self'", "data:", "blob:"],
+        )
+
+
+def content_security_policy(
+    script_src=("'self'",), style_src=("'self'",), img_src=("'self'", "data:")
+):
+    media = _origin(settings.MEDIA_URL)
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": list(script_src),
+        "style-src": list(style_src),
+        "img-src": [*img_src, *media],
+        "media-src": ["'self'", *media],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    policy = "; ".join(f"{name} {' '.join(v)}" for name, v in directives.items())
+    if settings.SECURE_SSL_REDIRECT:
+        policy += "; upgrade-insecure-requests"
+    return policy
+
+
+def _origin(url):
+    """The origin of media on another host (object storage), if any."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.netloc else []
+
+
+def admin_inline_script_hashes():
+    """CSP hashes of the inline scripts admin pages carry: the editor's import map."""
+    from django_prose_editor.widgets import prose_editor_admin_media
+
+    rendered = "".join(prose_editor_admin_media.render_importmap())
+    return [script_hash(body) for body in inline_scripts(rendered)]
+
+
+def inline_scripts(html):
+    """The bodies of the <script> elements in `html` that have no src."""
+    return [
+        body
+        for attrs, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
+        if "src=" not in attrs
+    ]
+
+
+def script_hash(body):
+    digest = hashlib.sha256(body.encode()).digest()
+    return "sha256-" + base64.b64encode(digest).decode()

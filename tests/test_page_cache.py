@@ -1,0 +1,351 @@
+"""The page cache: anonymous readers get stored pages until anything they show changes."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import (
+    Correction,
+    Embed,
+    MembershipPrompt,
+    MembershipTier,
+    Outlet,
+)
+from tests.helpers import (
+    make_article,
+    make_author,
+    make_image,
+    make_prompt,
+    make_scheduled,
+    make_section,
+    page_text,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def cached(client, url, **extra):
+    """Fetch a page twice; the second answer, which should come from the cache."""
+    client.get(url, **extra)
+    return client.get(url, **extra)
+
+
+def test_it_serves_a_story_from_the_cache_without_a_database_query(
+    client, django_assert_num_queries
+):
+    story = make_article(headline="Council votes", tags=["tbilisi"])
+    first = client.get(story.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(story.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_it_tells_browsers_and_cdns_the_page_is_public_for_a_while(client):
+    story = make_article()
+    for response in (client.get("/"), cached(client, story.get_absolute_url())):
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert "public" in directives
+        assert f"max-age={settings.NEWSROOM_PAGE_MAX_AGE}" in directives
+        assert (
+            f"stale-while-revalidate={settings.NEWSROOM_PAGE_STALE_SECONDS}"
+            in directives
+        )
+        assert response["ETag"]
+
+
+def test_it_answers_a_conditional_get_with_not_modified(client):
+    story = make_article()
+    first = client.get(story.get_absolute_url())
+    fresh = client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 304
+    assert fresh.content == b""
+    story.headline = "A new headline"
+    story.save()
+    changed = client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert "A new headline" in page_text(changed)
+
+
+def test_it_serves_head_requests_from_the_cache(client, django_assert_num_queries):
+    story = make_article()
+    client.get(story.get_absolute_url())
+    with django_assert_num_queries(0):
+        response = client.head(story.get_absolute_url())
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_it_shows_an_edited_story_at_once(client):
+    story = make_article(headline="First headline")
+    cached(client, "/")
+    cached(client, story.get_absolute_url())
+    story.headline = "Second headline"
+    story.save()
+    assert "Second headline" in page_text(client.get("/"))
+    assert "Second headline" in page_text(client.get(story.get_absolute_url()))
+
+
+def change_image(story):
+    story.lead_image.alt_text = "A changed description"
+    story.lead_image.save()
+    return "A changed description"
+
+
+def change_tag(story):
+    tag = Tag.objects.get(slug="baku")
+    tag.name = "Baku city"
+    tag.save()
+    return "Baku city"
+
+
+def add_tag(story):
+    story.tags.add("Ganja")
+    return "Ganja"
+
+
+def change_section(story):
+    section = story.section
+    section.name = "Politics now"
+    section.save()
+    return "Politics now"
+
+
+def change_outlet(story):
+    outlet = Outlet.objects.get(pk=story.outlet_id)
+    outlet.description = "Independent news from the region"
+    outlet.save()
+    return "Independent news from the region"
+
+
+def change_author(story):
+    author = story.bylines.get().author
+    author.name = "Leyla Mammadova"
+    author.save()
+    return "Leyla Mammadova"
+
+
+def add_correction(story):
+    Correction.objects.create(article=story, text="The date was wrong.")
+    return "The date was wrong."
+
+
+def add_prompt(story):
+    make_prompt(heading="Keep us independent")
+    return "Keep us independent"
+
+
+def switch_off_prompt(story):
+    prompt = MembershipPrompt.objects.get()
+    prompt.is_active = False
+    prompt.save()
+    return None
+
+
+def change_embed(story):
+    embed = Embed.objects.get()
+    embed.author_name = "Embassy of Ukraine"
+    embed.save()
+    return "Embassy of Ukraine"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_image,
+        change_tag,
+        add_tag,
+        change_section,
+        change_outlet,
+        change_author,
+        add_correction,
+        add_prompt,
+        switch_off_prompt,
+        change_embed,
+    ],
+)
+def test_it_forgets_cached_pages_when_anything_they_show_changes(client, change):
+    Embed.objects.create(
+        slug="tweet", url="https://example.org/p/1", author_name="Ambassador", text="x"
+    )
+    make_prompt(heading="Old appeal")
+    story = make_article(
+        headline="Rally in Baku",
+        authors=[make_author()],
+        tags=["baku"],
+        lead_image=make_image(),
+        body="<p>One.</p><p>[embed:tweet]</p>",
+    )
+    before = cached(client, story.get_absolute_url())
+    assert before["X-Page-Cache"] == "hit"
+    expected = change(story)
+    after = client.get(story.get_absolute_url())
+    assert after["X-Page-Cache"] == "miss"
+    if expected:
+        assert expected in after.content.decode()
+    else:
+        assert "Old appeal" not in page_text(after)
+
+
+def test_it_forgets_the_support_page_when_a_tier_changes(client):
+    tier = MembershipTier.objects.create(
+        name="Friend", amount=5, checkout_url="https://checkout.example.org/friend"
+    )
+    cached(client, reverse("articles:support"))
+    tier.name = "Supporter"
+    tier.save()
+    assert "Supporter" in page_text(client.get(reverse("articles:support")))
+
+
+def shift_clock(monkeypatch, delta):
+    now = timezone.now() + delta
+    clock = now.timestamp()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    monkeypatch.setattr("articles.middleware.time.time", lambda: clock)
+
+
+def test_it_shows_a_scheduled_story_once_its_time_passes(client, monkeypatch):
+    make_article(headline="Already out")
+    make_scheduled(headline="Due tomorrow")
+    home = cached(client, "/")
+    assert home["X-Page-Cache"] == "hit"
+    assert "Due tomorrow" not in page_text(home)
+    shift_clock(monkeypatch, timedelta(days=1, minutes=1))
+    later = client.get("/")
+    assert later["X-Page-Cache"] == "miss"
+    assert "Due tomorrow" in page_text(later)
+
+
+def test_it_never_promises_freshness_past_the_next_scheduled_story(client):
+    make_article()
+    make_article(published_at=timezone.now() + timedelta(seconds=20))
+    response = client.get("/")
+    max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+    assert 0 <= max_age <= 20
+
+
+def test_it_starts_and_ends_a_prompt_on_time(client, monkeypatch):
+    story = make_article()
+    make_prompt(
+        heading="Weekend appeal",
+        starts_at=timezone.now() + timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=2),
+    )
+    assert "Weekend appeal" not in page_text(cached(client, story.get_absolute_url()))
+    shift_clock(monkeypatch, timedelta(minutes=61))
+    assert "Weekend appeal" in page_text(cached(client, story.get_absolute_url()))
+    shift_clock(monkeypatch, timedelta(minutes=121))
+    assert "Weekend appeal" not in page_text(client.get(story.get_absolute_url()))
+
+
+def test_it_keeps_listing_pages_apart(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    section = make_section()
+    make_article(headline="Newest story", section=section)
+    second = make_article(headline="Older story", section=section)
+    page_one = cached(client, section.get_absolute_url())
+    page_two = cached(client, section.get_absolute_url() + "?page=2")
+    assert page_two["X-Page-Cache"] == "hit"
+    assert page_one.content != page_two.content
+    assert second.headline in page_text(page_two)
+
+
+def test_it_ignores_tracking_parameters(client):
+    story = make_article()
+    client.get(story.get_absolute_url())
+    shared = client.get(story.get_absolute_url() + "?utm_source=x&fbclid=abc123")
+    assert shared["X-Page-Cache"] == "hit"
+
+
+def test_it_does_not_store_searches(client):
+    make_article(headline="Protest in Baku")
+    response = cached(client, "/search/?q=Baku")
+    assert "X-Page-Cache" not in response
+    assert "public" in response["Cache-Control"]
+    assert "Protest in Baku" in page_text(response)
+
+
+def test_it_bypasses_the_cache_for_staff(editor_client):
+    story = make_article(headline="Staff see it fresh")
+    editor_client.get(story.get_absolute_url())
+    response = editor_client.get(story.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_it_never_caches_previews_or_the_admin(editor_client, client):
+    draft = make_article(status="draft", headline="Not yet")
+    preview = client.get(draft.get_preview_url())
+    again = client.get(draft.get_preview_url())
+    assert "X-Page-Cache" not in again
+    assert "no-store" in preview["Cache-Control"]
+    admin = client.get(reverse("admin:login"))
+    assert "X-Page-Cache" not in admin
+    assert "public" not in admin.get("Cache-Control", "")
+
+
+def test_it_does_not_cache_posts_or_responses_that_set_cookies(client):
+    story = make_article()
+    client.get(story.get_absolute_url())
+    response = client.post(story.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    login = cached(client, reverse("admin:login"))
+    assert "X-Page-Cache" not in login
+
+
+def test_it_does_not_cache_missing_pages(client):
+    client.get("/story/nothing-here/")
+    response = client.get("/story/nothing-here/")
+    assert response.status_code == 404
+    assert "X-Page-Cache" not in response
+
+
+def test_it_can_be_switched_off(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    story = make_article()
+    response = cached(client, story.get_absolute_url())
+    assert "X-Page-Cache" not in response
+
+
+IN_PROCESS_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+
+def test_a_change_in_another_worker_empties_this_workers_local_cache(settings):
+    import os
+    import time
+
+    from django.core.cache import cache
+
+    from articles import cache as site_cache
+
+    settings.CACHES = IN_PROCESS_CACHE
+    site_cache.sync_local_cache()
+    cache.set("something-rendered", "old page")
+    # Another gunicorn worker saved a story: it only touches the shared stamp.
+    settings.NEWSROOM_CHANGE_STAMP.parent.mkdir(parents=True, exist_ok=True)
+    settings.NEWSROOM_CHANGE_STAMP.touch()
+    later = time.time_ns() + 1_000_000
+    os.utime(settings.NEWSROOM_CHANGE_STAMP, ns=(later, later))
+    site_cache.sync_local_cache()
+    assert cache.get("something-rendered") is None
+
+
+def test_forgetting_pages_marks_the_change_for_other_workers(settings, db):
+    from articles.cache import forget_pages
+
+    settings.CACHES = IN_PROCESS_CACHE
+    before = (
+        settings.NEWSROOM_CHANGE_STAMP.stat().st_mtime_ns
+        if settings.NEWSROOM_CHANGE_STAMP.exists()
+        else 0
+    )
+    forget_pages()
+    assert settings.NEWSROOM_CHANGE_STAMP.stat().st_mtime_ns != before

@@ -1,0 +1,138 @@
+"""Every public page costs a fixed number of queries, whatever the size of the archive.
+
+Pages are measured rendered (the page cache off), first with the site-wide
+caches (navigation, prompts) warm, as nearly every request that misses the page
+cache finds them, then with the whole cache empty. A new public page gets a
+row in PAGES.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Correction, MembershipPrompt, MembershipTier
+from tests.helpers import (
+    house_outlet,
+    make_article,
+    make_author,
+    make_image,
+    make_outlet,
+    make_prompt,
+    make_section,
+)
+
+pytestmark = pytest.mark.django_db
+
+# page: (where it is, queries with the site-wide caches warm, with them cold)
+PAGES = {
+    "home": (lambda site: reverse("articles:home"), 2, 9),
+    "story": (lambda site: site.story.get_absolute_url(), 4, 11),
+    "section": (lambda site: site.section.get_absolute_url(), 4, 11),
+    "section page 2": (
+        lambda site: site.section.get_absolute_url() + "?page=2",
+        4,
+        11,
+    ),
+    "tag": (lambda site: reverse("articles:tag", args=[site.tag]), 4, 11),
+    "author": (lambda site: site.author.get_absolute_url(), 4, 11),
+    "search": (lambda site: reverse("articles:search") + "?q=rally", 6, 13),
+    "search filtered": (
+        lambda site: (
+            reverse("articles:search")
+            + f"?section={site.section.slug}&tag={site.tag}&author={site.author.slug}"
+        ),
+        8,
+        15,
+    ),
+    "support": (lambda site: reverse("articles:support"), 1, 8),
+}
+# Promised for a page rendered afresh (the site-wide caches are shared by all
+# app servers through Redis, so they are cold once per change, not per page).
+STORY_PAGE_LIMIT = 8
+HOME_PAGE_LIMIT = 10
+
+
+@dataclass
+class Site:
+    story: object
+    section: object
+    tag: str
+    author: object
+
+
+def build_site(stories):
+    """An archive of `stories` stories; tags, authors and pictures grow with it."""
+    sections = [make_section() for _ in range(4)]
+    partner = make_outlet(name="Partner")
+    outlets = [house_outlet(), partner]
+    authors = [make_author() for _ in range(max(2, stories // 5))]
+    images = [make_image() for _ in range(max(2, stories // 10))]
+    tags = [f"topic-{n}" for n in range(max(3, stories // 2))]
+    for n in range(stories):
+        story = make_article(
+            headline=f"Rally number {n}",
+            section=sections[n % len(sections)],
+            outlet=outlets[n % 2],
+            authors=[authors[n % len(authors)], authors[(n + 1) % len(authors)]],
+            tags=[tags[n % len(tags)], tags[(n + 1) % len(tags)], "rally"],
+            lead_image=images[n % len(images)],
+            body="".join(f"<p>Paragraph {p} about the rally.</p>" for p in range(8)),
+        )
+        if n % 3 == 0:
+            Correction.objects.create(article=story, text=f"Correction {n}.")
+    make_prompt(placement=MembershipPrompt.Placement.HEADER)
+    make_prompt(placement=MembershipPrompt.Placement.ARTICLE_END)
+    make_prompt(placement=MembershipPrompt.Placement.HOME)
+    make_prompt(placement=MembershipPrompt.Placement.INLINE, paragraph=2, tags=[])
+    for amount in (5, 10, 50):
+        MembershipTier.objects.create(
+            name=f"Tier {amount}",
+            amount=amount,
+            checkout_url=f"https://checkout.example.org/{amount}",
+        )
+    story.published_at = timezone.now()
+    story.save()
+    return Site(story=story, section=sections[0], tag="rally", author=authors[0])
+
+
+def measure(client, url, warm=True):
+    if warm:
+        client.get(url)  # fills the site-wide caches (prompts, navigation)
+    else:
+        cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize("stories", [5, 200])
+def test_every_public_page_keeps_to_its_query_budget(client, settings, stories):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    site = build_site(stories)
+    counts, repeated = {}, {}
+    for name, (where, _, _) in PAGES.items():
+        for warm in (True, False):
+            queries = measure(client, where(site), warm)
+            counts[name, warm] = len(queries)
+            if warm:
+                # Cold, the search form's section list and the navigation's
+                # are the same query once; the navigation is then cached.
+                repeated[name] = [sql for sql, n in Counter(queries).items() if n > 1]
+    assert counts == {
+        (name, warm): budget
+        for name, (_, *budgets) in PAGES.items()
+        for warm, budget in zip((True, False), budgets, strict=True)
+    }
+    assert not any(repeated.values()), repeated
+
+
+def test_the_budgets_stay_within_the_promised_limits():
+    assert PAGES["story"][1] <= STORY_PAGE_LIMIT
+    assert PAGES["home"][1] <= HOME_PAGE_LIMIT
