@@ -1,6 +1,7 @@
 from .content import Article, ArticleQuerySet, Author, Byline, Correction, Section
 from .media import Embed, Image, Rendition
 from .membership import MembershipPrompt, MembershipTier
+from .search import SearchDocument
 from .site import Outlet
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "MembershipTier",
     "Outlet",
     "Rendition",
+    "SearchDocument",
     "Section",
 ]
