@@ -90,7 +90,29 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_story(self):
         """What a story page needs, fetched up front."""
-        return self.for_listing().prefetch_related("tags", "corrections")
+        return (
+            self.for_listing()
+            .select_related("outlet__logo")
+            .prefetch_related("tags", "corrections")
+        )
+
+    def related_to(self, story):
+        """Stories sharing tags with `story`, most tags in common first, then newest.
+
+        One query: it reads the story's prefetched tags.
+        """
+        tag_ids = [tag.pk for tag in story.tags.all()]
+        return (
+            self.filter(tags__in=tag_ids)
+            .exclude(pk=story.pk)
+            .annotate(shared_tags=models.Count("pk"))
+            .order_by("-shared_tags", "-published_at", "-pk")
+        )
+
+    def versions_of(self, story):
+        """The story in every language: the original and all its translations."""
+        original = story.translation_of_id or story.pk
+        return self.filter(Q(pk=original) | Q(translation_of=original))
 
 
 class Article(models.Model):

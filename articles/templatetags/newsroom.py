@@ -1,8 +1,16 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from articles import prompts as prompt_choice
 
 register = template.Library()
+
+# Inside <script> only these could end the element or start markup.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.inclusion_tag("articles/_prompts.html", takes_context=True)
@@ -19,3 +27,13 @@ def membership_prompts(context, placement, paragraph=None):
 def picture(image, sizes="100vw", loading="lazy", css_class=""):
     """An image at its natural proportions, never a raw file URL in page templates."""
     return {"image": image, "sizes": sizes, "loading": loading, "css_class": css_class}
+
+
+@register.filter
+def jsonld(data):
+    """A JSON-LD script element; no value inside it can close the element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308
+    )
