@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -26,7 +27,14 @@ def _latest(*moments):
     return max((moment for moment in moments if moment), default=None)
 
 
-class StorySitemap(Sitemap):
+class CountedSitemap(Sitemap):
+    @cached_property
+    def paginator(self):
+        # Counted once per request: by the size check, then by the view.
+        return super().paginator
+
+
+class StorySitemap(CountedSitemap):
     def items(self):
         return (
             _canonical_stories()
@@ -45,7 +53,7 @@ class StorySitemap(Sitemap):
         return _latest(found["published"], found["corrected"])
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(CountedSitemap):
     def items(self):
         return (
             Section.objects.filter(articles__in=Article.objects.published())
@@ -103,11 +111,12 @@ SITEMAPS = {"stories": StorySitemap, "sections": SectionSitemap, "tags": TagSite
 @require_safe
 def sitemap(request):
     """One sitemap while every address fits in one file; an index of files beyond."""
-    total = sum(sitemap().paginator.count for sitemap in SITEMAPS.values())
-    if total <= Sitemap.limit:
-        return sitemap_views.sitemap(request, SITEMAPS)
+    # Instances, not classes: the views reuse the counts taken here.
+    maps = {name: sitemap() for name, sitemap in SITEMAPS.items()}
+    if sum(sitemap.paginator.count for sitemap in maps.values()) <= Sitemap.limit:
+        return sitemap_views.sitemap(request, maps)
     return sitemap_views.index(
-        request, SITEMAPS, sitemap_url_name="articles:sitemap-section"
+        request, maps, sitemap_url_name="articles:sitemap-section"
     )
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -90,10 +90,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_story(self):
         """What a story page needs, fetched up front."""
+        translated = Article.objects.published().filter(translation_of=OuterRef("pk"))
         return (
             self.for_listing()
             .select_related("outlet__logo")
             .prefetch_related("tags", "corrections")
+            .annotate(is_translated=models.Exists(translated))
         )
 
     def related_to(self, story):
@@ -110,7 +112,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def versions_of(self, story):
-        """The story in every language: the original and all its translations."""
+        """The story in every language: the original and all its translations.
+
+        No query for a story that for_story() found untranslated.
+        """
+        if story.translation_of_id is None and not getattr(
+            story, "is_translated", True
+        ):
+            return self.none()
         original = story.translation_of_id or story.pk
         return self.filter(Q(pk=original) | Q(translation_of=original))
 
