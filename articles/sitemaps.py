@@ -102,6 +102,7 @@ class NewsSitemap(StorySitemap):
         for url in urls:
             # Google News takes ISO 639 codes: "az", not "az-Latn".
             url["news_language"] = url["item"].language.split("-")[0].lower()
+            url["published"] = url["item"].published_at.replace(microsecond=0)
         return urls
 
 

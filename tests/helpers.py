@@ -65,10 +65,9 @@ def make_image(**fields):
     n = _n()
     fields.setdefault("title", f"Picture {n}")
     fields.setdefault("alt_text", f"What picture {n} shows")
-    image = Image(**fields)
-    image.file.save(f"test-{n}.jpg", ContentFile(jpeg_bytes()), save=False)
-    image.save()
-    return image
+    # Assigned rather than saved through the field, so width and height are read.
+    fields.setdefault("file", ContentFile(jpeg_bytes(), name=f"test-{n}.jpg"))
+    return Image.objects.create(**fields)
 
 
 def make_article(authors=(), tags=(), **fields):
