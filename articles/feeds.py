@@ -85,9 +85,14 @@ class StoryFeed(Feed):
         return [Enclosure(url, str(length), mime_type)]
 
 
-class SectionFeed(StoryFeed):
+class ObjectFeed(StoryFeed):
+    """The latest stories of one section, tag or author, found by its slug."""
+
+    model = None
+    story_filter = ""  # how a story refers to the object
+
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
     def title(self, obj):
         return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
@@ -95,19 +100,21 @@ class SectionFeed(StoryFeed):
     def link(self, obj):
         return obj.get_absolute_url()
 
+    def stories(self, obj):
+        return super().stories(obj).filter(**{self.story_filter: obj})
+
+
+class SectionFeed(ObjectFeed):
+    model = Section
+    story_filter = "section"
+
     def description(self, obj):
         return obj.description or f"The latest {obj.name} stories."
 
-    def stories(self, obj):
-        return super().stories(obj).filter(section=obj)
 
-
-class TagFeed(StoryFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
+class TagFeed(ObjectFeed):
+    model = Tag
+    story_filter = "tags"
 
     def link(self, obj):
         return reverse("articles:tag", args=[obj.slug])
@@ -115,25 +122,13 @@ class TagFeed(StoryFeed):
     def description(self, obj):
         return f"The latest stories about {obj.name}."
 
-    def stories(self, obj):
-        return super().stories(obj).filter(tags=obj)
 
-
-class AuthorFeed(StoryFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
-
-    def link(self, obj):
-        return obj.get_absolute_url()
+class AuthorFeed(ObjectFeed):
+    model = Author
+    story_filter = "authors"
 
     def description(self, obj):
         return f"The latest stories by {obj.name}."
-
-    def stories(self, obj):
-        return super().stories(obj).filter(authors=obj)
 
 
 class AtomStoryFeed(StoryFeed):

@@ -22,10 +22,9 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
-from django.db import connections
-from django.db.models import F, Value
+from django.db import connections, transaction
+from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import TaggedItem
@@ -36,6 +35,8 @@ from articles.models import Article, Embed, SearchDocument
 # English stems English words ("rallies" finds "rally"); 'simple' keeps words
 # of every other language (Ukrainian, Azerbaijani, Georgian…) as written.
 CONFIGS = ("english", "simple")
+# Headline above standfirst above body above tags and embedded posts.
+WEIGHTS = (("headline", "A"), ("standfirst", "B"), ("body", "C"), ("extra", "D"))
 # Snippet highlights are marked with control characters no story contains,
 # so the excerpt can be escaped as a whole and marked up afterwards.
 START, STOP = "\x02", "\x03"
@@ -85,31 +86,53 @@ def index_articles(article_ids, using="default"):
         .filter(slug__in={slug for slugs in embed_slugs.values() for slug in slugs})
         .values_list("slug", "text")
     )
-    postgresql = is_postgresql(using)
-    documents = []
+    documents, parts = [], []
     for pk, headline, standfirst, body in rows:
         embed_text = [plain_text(embeds.get(slug, "")) for slug in embed_slugs[pk]]
         body_text = plain_text(body)
         extra = " ".join([*tags[pk], *embed_text])
+        parts.append((pk, headline, standfirst, body_text, extra))
         documents.append(
             SearchDocument(
                 article_id=pk,
                 text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
                 folded=fold(" ".join([headline, standfirst, body_text, extra])),
-                vector=(
-                    _weighted_vector(headline, standfirst, body_text, extra)
-                    if postgresql
-                    else None
-                ),
             )
         )
-    SearchDocument.objects.using(using).bulk_create(
-        documents,
-        update_conflicts=True,
-        unique_fields=["article"],
-        update_fields=["text", "folded", "vector"],
-    )
+    with transaction.atomic(using=using):
+        SearchDocument.objects.using(using).bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["text", "folded"],
+        )
+        if is_postgresql(using):
+            _write_vectors(parts, using)
     return len(documents)
+
+
+def _write_vectors(parts, using):
+    """Weighted vectors for many stories in one statement (arrays, not rows of SQL)."""
+    columns = list(zip(*parts, strict=True))
+    with connections[using].cursor() as cursor:
+        cursor.execute(_VECTOR_UPDATE, [list(column) for column in columns])
+
+
+# One array per field; each field weighted, in every configuration. Only
+# constants go into the SQL text; the stories' words are parameters.
+_VECTOR_UPDATE = """
+    UPDATE {table} AS document SET vector = {vector}
+    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])
+        AS story(id, headline, standfirst, body, extra)
+    WHERE document.article_id = story.id
+""".format(  # noqa: S608
+    table=SearchDocument._meta.db_table,
+    vector=" || ".join(
+        f"setweight(to_tsvector('{config}', story.{field}), '{weight}')"
+        for field, weight in WEIGHTS
+        for config in CONFIGS
+    ),
+)
 
 
 def _tag_names(article_ids, using):
@@ -121,15 +144,6 @@ def _tag_names(article_ids, using):
     for object_id, name in items.values_list("object_id", "tag__name"):
         names[object_id].append(name)
     return names
-
-
-def _weighted_vector(headline, standfirst, body, extra):
-    vector = None
-    for text, weight in ((headline, "A"), (standfirst, "B"), (body, "C"), (extra, "D")):
-        for config in CONFIGS:
-            part = SearchVector(Value(text), config=config, weight=weight)
-            vector = part if vector is None else vector + part
-    return vector
 
 
 def _query(text):
