@@ -26,7 +26,7 @@ class ArchiveForm(forms.Form):
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
-        method="filter_query",
+        method="searched_last",
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
@@ -72,5 +72,10 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
         form = ArchiveForm
 
-    def filter_query(self, queryset, name, value):
-        return search(queryset, value)
+    def searched_last(self, queryset, name, value):
+        return queryset  # see filter_queryset
+
+    def filter_queryset(self, queryset):
+        # The words go last: search ranks what the other filters leave.
+        queryset = super().filter_queryset(queryset)
+        return search(queryset, self.form.cleaned_data.get("q") or "")

@@ -41,6 +41,9 @@ WEIGHTS = (("headline", "A"), ("standfirst", "B"), ("body", "C"), ("extra", "D")
 # so the excerpt can be escaped as a whole and marked up afterwards.
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 30
+# Ranking reads the vector of every match it orders, and a common word can
+# match a third of the archive: only the most recent matches are ranked.
+RANKED_MATCHES = 1000
 _PUNCTUATION = string.punctuation + "«»“”„‘’‚…–—"
 _TAG = re.compile(r"<[^>]+>")
 _MARKER = re.compile(r"\[embed:[-a-zA-Z0-9_]+\]")
@@ -156,20 +159,34 @@ def _query(text):
 
 
 def search(queryset, text):
-    """The stories of `queryset` matching `text`, best match first where ranked."""
+    """The stories of `queryset` matching `text`, best match first where ranked.
+
+    Apply it after every other filter: on PostgreSQL it keeps the
+    RANKED_MATCHES most recent matches of what it is given.
+    """
     words = query_words(text)
     if not words:
         return queryset
     if is_postgresql(queryset.db):
         query = _query(text)
-        return (
+        recent = (
             queryset.filter(search_document__vector=query)
+            .order_by("-published_at")
+            .values("pk")[:RANKED_MATCHES]
+        )
+        return (
+            queryset.filter(pk__in=recent)
             .annotate(rank=SearchRank(F("search_document__vector"), query))
             .order_by("-rank", "-published_at")
         )
     for word in words:
         queryset = queryset.filter(search_document__folded__contains=word)
     return queryset
+
+
+def is_capped(count, using="default"):
+    """Whether a result count stopped at RANKED_MATCHES."""
+    return is_postgresql(using) and count >= RANKED_MATCHES
 
 
 def add_snippets(stories, text):

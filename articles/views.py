@@ -144,6 +144,7 @@ def search(request):
             "filter": filterset,
             "query": _without_page(request.GET),
             "searched": any(v for k, v in request.GET.items() if k != "page"),
+            "capped": story_search.is_capped(page.paginator.count),
         },
         status=200 if valid else 400,
     )

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles import search
 from articles.models import Article, SearchDocument
 from articles.search import excerpt, marked
 from tests.helpers import (
@@ -140,6 +141,34 @@ def test_it_stems_english_words_on_postgresql_only(client):
     make_article(headline="Rally outside parliament")
     found = headlines(client.get("/search/?q=rallies"))
     assert found == (["Rally outside parliament"] if POSTGRESQL else [])
+
+
+def test_on_postgresql_it_ranks_only_the_most_recent_matches(client, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    oldest = make_article(headline="Tbilisi tbilisi tbilisi")
+    for hours in (2, 1):
+        make_article(
+            headline="Quiet day",
+            body="<p>In Tbilisi.</p>",
+            published_at=oldest.published_at + timedelta(hours=hours),
+        )
+    response = client.get("/search/?q=tbilisi")
+    if POSTGRESQL:
+        assert headlines(response) == ["Quiet day", "Quiet day"]
+        assert "2 or more stories found" in page_text(response)
+    else:
+        assert headlines(response) == ["Quiet day", "Quiet day", oldest.headline]
+        assert "3 stories found" in page_text(response)
+
+
+def test_the_other_filters_apply_before_the_words_are_ranked(client, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    culture = make_section(slug="culture")
+    older = make_article(headline="Older match", section=culture)
+    make_article(
+        headline="Newer match", published_at=older.published_at + timedelta(hours=1)
+    )
+    assert headlines(client.get("/search/?q=match&section=culture")) == ["Older match"]
 
 
 def test_it_highlights_the_readers_words_in_an_escaped_snippet(client):
