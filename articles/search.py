@@ -18,13 +18,15 @@ import unicodedata
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
 )
 from django.db import connections, transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, F, Func, IntegerField, Value
+from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import TaggedItem
@@ -43,7 +45,7 @@ START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 30
 # Ranking reads the vector of every match it orders, and a common word can
 # match a third of the archive: only the most recent matches are ranked.
-RANKED_MATCHES = 1000
+RANKED_MATCHES = 200
 _PUNCTUATION = string.punctuation + "«»“”„‘’‚…–—"
 _TAG = re.compile(r"<[^>]+>")
 _MARKER = re.compile(r"\[embed:[-a-zA-Z0-9_]+\]")
@@ -169,15 +171,25 @@ def search(queryset, text):
         return queryset
     if is_postgresql(queryset.db):
         query = _query(text)
-        recent = (
+        # Found and ranked once, here: the result count and the page reuse them.
+        matches = (
             queryset.filter(search_document__vector=query)
+            .annotate(rank=SearchRank(F("search_document__vector"), query))
             .order_by("-published_at")
-            .values("pk")[:RANKED_MATCHES]
+            .values_list("pk", "rank")[:RANKED_MATCHES]
+        )
+        # A stable sort: equal ranks stay newest first.
+        ranked = [pk for pk, rank in sorted(matches, key=lambda match: -match[1])]
+        position = Func(
+            Cast(Value(ranked), ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
         )
         return (
-            queryset.filter(pk__in=recent)
-            .annotate(rank=SearchRank(F("search_document__vector"), query))
-            .order_by("-rank", "-published_at")
+            queryset.filter(pk__in=ranked)
+            .annotate(search_position=position)
+            .order_by("search_position")
         )
     for word in words:
         queryset = queryset.filter(search_document__folded__contains=word)

@@ -198,11 +198,13 @@ def timed(query):
 def measure(label, queries):
     for query in queries[:10]:  # warm the caches
         timed(query)
-    times = sorted(timed(query) for query in queries)
+    timings = sorted((timed(query), query) for query in queries)
+    times = [ms for ms, _ in timings]
     p95 = times[max(0, round(len(times) * 0.95) - 1)]
+    slowest_ms, slowest = timings[-1]
     print(
         f"{label:<34} median {statistics.median(times):6.1f} ms   "
-        f"p95 {p95:6.1f} ms   ({len(times)} queries)"
+        f"p95 {p95:6.1f} ms   max {slowest_ms:6.1f} ms ({slowest['q']!r})"
     )
 
 
@@ -243,7 +245,11 @@ def main():
         {"q": w, "section": section, "published_after": "2024-01-01"}
         for w in rng.choices(words, cum_weights=weights, k=args.runs)
     ]
-    print(f"PostgreSQL {connection.pg_version}; page of {PAGE_SIZE} with snippets")
+    print(
+        f"PostgreSQL {connection.pg_version}; page of {PAGE_SIZE} with snippets; "
+        f"{args.runs} queries each; load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
     measure("one word (by frequency)", one)
     measure("one everyday news word", news)
     measure("one rare word", rare)
