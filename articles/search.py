@@ -91,6 +91,7 @@ def index_articles(article_ids, using="default"):
         .filter(slug__in={slug for slugs in embed_slugs.values() for slug in slugs})
         .values_list("slug", "text")
     )
+    postgresql = is_postgresql(using)
     documents, parts = [], []
     for pk, headline, standfirst, body in rows:
         embed_text = [plain_text(embeds.get(slug, "")) for slug in embed_slugs[pk]]
@@ -101,7 +102,9 @@ def index_articles(article_ids, using="default"):
             SearchDocument(
                 article_id=pk,
                 text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
-                folded=fold(" ".join([headline, standfirst, body_text, extra])),
+                folded=""
+                if postgresql
+                else fold(" ".join([headline, standfirst, body_text, extra])),
             )
         )
     with transaction.atomic(using=using):
@@ -111,7 +114,7 @@ def index_articles(article_ids, using="default"):
             unique_fields=["article"],
             update_fields=["text", "folded"],
         )
-        if is_postgresql(using):
+        if postgresql:
             _write_vectors(parts, using)
     return len(documents)
 
@@ -171,15 +174,24 @@ def search(queryset, text):
         return queryset
     if is_postgresql(queryset.db):
         query = _query(text)
-        # Found and ranked once, here: the result count and the page reuse them.
-        matches = (
+        recent = (
             queryset.filter(search_document__vector=query)
-            .annotate(rank=SearchRank(F("search_document__vector"), query))
             .order_by("-published_at")
-            .values_list("pk", "rank")[:RANKED_MATCHES]
+            .values("pk")[:RANKED_MATCHES]
         )
-        # A stable sort: equal ranks stay newest first.
-        ranked = [pk for pk, rank in sorted(matches, key=lambda match: -match[1])]
+        # Ranked after the limit (ranking reads each vector), and only once:
+        # the result count and the page then read the stories by id.
+        matches = (
+            queryset.filter(pk__in=recent)
+            .annotate(rank=SearchRank(F("search_document__vector"), query))
+            .values_list("pk", "rank", "published_at")
+        )
+        ranked = [
+            pk
+            for pk, _, _ in sorted(
+                matches, key=lambda match: (-match[1], -match[2].timestamp())
+            )
+        ]
         position = Func(
             Cast(Value(ranked), ArrayField(BigIntegerField())),
             F("pk"),

@@ -17,7 +17,8 @@ class SearchDocument(models.Model):
     )
     # Standfirst, body and embed text as plain text, for result snippets.
     text = models.TextField(blank=True)
-    # Every searchable word case-folded: the SQLite search matches against it.
+    # Every searchable word case-folded, for databases without full-text
+    # search (SQLite); left empty on PostgreSQL.
     folded = models.TextField(blank=True)
     # PostgreSQL only (NULL elsewhere): weighted headline, standfirst, body, tags
     # and embeds. Its GIN index, "search_document_vector_gin", is created by
