@@ -162,6 +162,7 @@ class PromptFiguresMixin:
             template = "admin/articles/prompt_preview_home.html"
         else:
             context = views.story_context(
+                request,
                 Article.objects.for_story().get(pk=story.pk),
                 is_preview=True,
                 prompt_preview=prompt,

@@ -2,25 +2,47 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from taggit.models import Tag
 
 from articles.models import Article, Author, Outlet, Section
+from articles.models.content import language_validator
+from articles.search import search
 
 MAX_QUERY_LENGTH = 200
+
+
+class ArchiveForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        after = cleaned.get("published_after")
+        before = cleaned.get("published_before")
+        if after and before and after > before:
+            self.add_error(
+                "published_before", "Choose a date on or after the “From” date."
+            )
+        return cleaned
 
 
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
-        method="search",
+        method="searched_last",
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     section = django_filters.ModelChoiceFilter(
         queryset=Section.objects.all(), to_field_name="slug", empty_label="Any section"
     )
-    tag = django_filters.CharFilter(
-        field_name="tags__slug", label="Tag", max_length=100
+    # A text box, not a list: a newsroom has thousands of tags.
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags",
+        queryset=Tag.objects.all(),
+        to_field_name="slug",
+        label="Topic",
+        widget=forms.TextInput(attrs={"maxlength": 100}),
+        error_messages={
+            "invalid_choice": "No topic has this address; check the spelling."
+        },
     )
     author = django_filters.ModelChoiceFilter(
         field_name="authors",
@@ -31,7 +53,7 @@ class ArticleFilter(django_filters.FilterSet):
     outlet = django_filters.ModelChoiceFilter(
         queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet"
     )
-    language = django_filters.CharFilter(max_length=35)
+    language = django_filters.CharFilter(max_length=35, validators=[language_validator])
     published_after = django_filters.DateFilter(
         field_name="published_at",
         lookup_expr="date__gte",
@@ -48,14 +70,12 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
+        form = ArchiveForm
 
-    def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(headline__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(body__icontains=word)
-                | Q(tags__name__iexact=word)
-            )
-        return queryset.distinct() if words else queryset
+    def searched_last(self, queryset, name, value):
+        return queryset  # see filter_queryset
+
+    def filter_queryset(self, queryset):
+        # The words go last: search ranks what the other filters leave.
+        queryset = super().filter_queryset(queryset)
+        return search(queryset, self.form.cleaned_data.get("q") or "")

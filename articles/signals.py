@@ -1,11 +1,13 @@
 """Cache invalidation, the only thing signals are used for."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from taggit.models import Tag, TaggedItem
 
-from articles import prompts
+from articles import prompts, search
 from articles.cache import forget_pages
-from articles.models import MembershipPrompt, PromptVariant
+from articles.models import Article, Embed, MembershipPrompt, PromptVariant
 
 
 @receiver(post_save, sender=MembershipPrompt)
@@ -26,6 +28,40 @@ for through in (
         sender=through,
         dispatch_uid=f"prompts-{through.__name__}",
     )
+
+
+# The search documents are derived from stories, their tags and the embeds
+# they place: refresh them when any of those change.
+@receiver(post_save, sender=Article)
+def reindex_saved_story(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.index_articles([instance.pk])
+
+
+@receiver(post_save, sender=TaggedItem)
+@receiver(post_delete, sender=TaggedItem)
+def reindex_retagged_story(sender, instance, raw=False, **kwargs):
+    story_type = ContentType.objects.get_for_model(Article)
+    if not raw and instance.content_type_id == story_type.pk:
+        search.index_articles([instance.object_id])
+
+
+@receiver(post_save, sender=Tag)
+def reindex_renamed_tag(sender, instance, created=False, raw=False, **kwargs):
+    if not raw and not created:
+        search.index_articles(
+            Article.objects.filter(tags=instance).values_list("pk", flat=True)
+        )
+
+
+@receiver(post_save, sender=Embed)
+def reindex_stories_placing_embed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.index_articles(
+            Article.objects.filter(
+                body__contains=f"[embed:{instance.slug}]"
+            ).values_list("pk", flat=True)
+        )
 
 
 # Pages show every model of this app and the tags. Models whose writes pages

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import prompt_views, views
+from articles import api, feeds, prompt_views, sitemaps, views
 
 app_name = "articles"
 
@@ -20,4 +20,31 @@ urlpatterns = [
         name="prompt_variant_click",
     ),
     path("support/seen/", prompt_views.prompt_seen, name="prompt_seen"),
+    # Feeds, sitemaps and the API: articles/feeds.py, sitemaps.py, api.py.
+    path("feed/", feeds.StoryFeed(), name="feed"),
+    path("feed/atom/", feeds.AtomStoryFeed(), name="feed-atom"),
+    path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path(
+        "section/<slug:slug>/feed/atom/",
+        feeds.AtomSectionFeed(),
+        name="section-feed-atom",
+    ),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tag/<slug:slug>/feed/atom/", feeds.AtomTagFeed(), name="tag-feed-atom"),
+    path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path(
+        "author/<slug:slug>/feed/atom/",
+        feeds.AtomAuthorFeed(),
+        name="author-feed-atom",
+    ),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="news-sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps.sitemap_section,
+        name="sitemap-section",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("api/articles/", api.article_list, name="api-articles"),
+    path("api/articles/<slug:slug>/", api.article_detail, name="api-article"),
 ]

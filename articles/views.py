@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from articles import prompts
+from articles import prompts, seo
+from articles import search as story_search
 from articles.context_processors import chrome
 from articles.filters import ArticleFilter
 from articles.html import split_blocks
@@ -19,6 +20,7 @@ from articles.models import (
 
 HOME_STORIES = 40
 STORIES_PER_SECTION = 4
+RELATED_STORIES = 4
 
 
 def home(request):
@@ -58,11 +60,13 @@ def preview(request, token):
 
 def _render_story(request, story, is_preview=False):
     return render(
-        request, "articles/article.html", story_context(story, is_preview=is_preview)
+        request,
+        "articles/article.html",
+        story_context(request, story, is_preview=is_preview),
     )
 
 
-def story_context(story, is_preview=False, prompt_preview=None):
+def story_context(request, story, is_preview=False, prompt_preview=None):
     """What the story template needs; `prompt_preview` forces one prompt in (admin)."""
     target = prompts.Target.for_article(story)
     blocks = split_blocks(story.body)
@@ -76,19 +80,33 @@ def story_context(story, is_preview=False, prompt_preview=None):
             paragraph += 1
             block.number = paragraph
             block.has_prompt = paragraph in inline_after
+    published = Article.objects.published()
     return {
         "article": story,
         "blocks": blocks,
         "prompt_target": target,
         "is_preview": is_preview,
         "prompt_preview": prompt_preview,
+        "related": published.related_to(story).select_related("section")[
+            :RELATED_STORIES
+        ],
+        "seo": seo.for_story(
+            story,
+            request.build_absolute_uri,
+            settings.NEWSROOM_SITE_NAME,
+            versions=published.versions_of(story),
+        ),
     }
 
 
-def _listing(request, template, stories, **context):
-    page = Paginator(stories, settings.NEWSROOM_PAGE_SIZE).get_page(
+def _page(request, stories):
+    return Paginator(stories, settings.NEWSROOM_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+
+
+def _listing(request, template, stories, **context):
+    page = _page(request, stories)
     return render(
         request, template, {"page": page, "stories": page.object_list, **context}
     )
@@ -116,18 +134,25 @@ def search(request):
     filterset = ArticleFilter(
         request.GET, queryset=Article.objects.published().for_listing()
     )
-    stories = filterset.qs if filterset.is_valid() else Article.objects.none()
-    response = _listing(
+    valid = filterset.is_valid()
+    page = _page(request, filterset.qs if valid else Article.objects.none())
+    if valid:
+        page.object_list = story_search.add_snippets(
+            page.object_list, filterset.form.cleaned_data.get("q") or ""
+        )
+    return render(
         request,
         "articles/search.html",
-        stories,
-        filter=filterset,
-        query=_without_page(request.GET),
-        searched=any(value for key, value in request.GET.items() if key != "page"),
+        {
+            "page": page,
+            "stories": page.object_list,
+            "filter": filterset,
+            "query": _without_page(request.GET),
+            "searched": any(v for k, v in request.GET.items() if k != "page"),
+            "capped": story_search.is_capped(page.paginator.count),
+        },
+        status=200 if valid else 400,
     )
-    if not filterset.is_valid():
-        response.status_code = 400
-    return response
 
 
 def _without_page(params):

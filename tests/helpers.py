@@ -14,6 +14,7 @@ from articles.models import (
     Article,
     Author,
     Byline,
+    Embed,
     MembershipPrompt,
     Outlet,
     PromptVariant,
@@ -140,3 +141,12 @@ def page_text(response):
 
 def collapse(text):
     return " ".join(text.split())
+
+
+def make_embed(**fields):
+    n = _n()
+    fields.setdefault("slug", f"embed-{n}")
+    fields.setdefault("url", f"https://social.example/post/{n}")
+    fields.setdefault("author_name", f"Poster {n}")
+    fields.setdefault("text", f"<p>Embedded words {n}</p>")
+    return Embed.objects.create(**fields)

@@ -242,8 +242,9 @@ def test_every_page_loads_the_prompt_script_from_our_own_static_files(client):
     story = make_article()
     page = client.get(story.get_absolute_url()).content.decode()
     assert re.findall(r"<script[^>]*>", page) == [
+        '<script type="application/ld+json">',  # data, never run
         '<script src="/static/articles/prompts.js" '
-        'data-seen-url="/support/seen/" defer>'
+        'data-seen-url="/support/seen/" defer>',
     ]
     assert not re.search(r"<[^>]+\son[a-z]+=", page)  # no inline event handlers
 

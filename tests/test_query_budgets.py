@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 # page: (where it is, queries with the site-wide caches warm, with them cold)
 PAGES = {
     "home": (lambda site: reverse("articles:home"), 2, 9),
-    "story": (lambda site: site.story.get_absolute_url(), 4, 11),
+    "story": (lambda site: site.story.get_absolute_url(), 5, 12),
     "section": (lambda site: site.section.get_absolute_url(), 4, 11),
     "section page 2": (
         lambda site: site.section.get_absolute_url() + "?page=2",
@@ -41,16 +41,31 @@ PAGES = {
     ),
     "tag": (lambda site: reverse("articles:tag", args=[site.tag]), 4, 11),
     "author": (lambda site: site.author.get_absolute_url(), 4, 11),
-    "search": (lambda site: reverse("articles:search") + "?q=rally", 6, 13),
+    "search": (lambda site: reverse("articles:search") + "?q=rally", 7, 14),
     "search filtered": (
         lambda site: (
             reverse("articles:search")
             + f"?section={site.section.slug}&tag={site.tag}&author={site.author.slug}"
         ),
-        8,
-        15,
+        9,
+        16,
     ),
     "support": (lambda site: reverse("articles:support"), 1, 8),
+    # Feeds, sitemaps and the API show no navigation or prompts.
+    "feed": (lambda site: reverse("articles:feed"), 4, 4),
+    "atom feed": (lambda site: reverse("articles:feed-atom"), 4, 4),
+    "section feed": (lambda site: site.section.get_absolute_url() + "feed/", 5, 5),
+    "tag feed": (lambda site: reverse("articles:tag-feed", args=[site.tag]), 5, 5),
+    "author feed": (lambda site: site.author.get_absolute_url() + "feed/", 5, 5),
+    "sitemap": (lambda site: reverse("articles:sitemap"), 6, 6),
+    "news sitemap": (lambda site: reverse("articles:news-sitemap"), 2, 2),
+    "robots": (lambda site: reverse("articles:robots"), 0, 0),
+    "api list": (lambda site: reverse("articles:api-articles"), 5, 5),
+    "api story": (
+        lambda site: reverse("articles:api-article", args=[site.story.slug]),
+        4,
+        4,
+    ),
 }
 # Promised for a page rendered afresh (the site-wide caches are shared by all
 # app servers through Redis, so they are cold once per change, not per page).

@@ -6,6 +6,7 @@ from .membership import (
     PromptDailyStat,
     PromptVariant,
 )
+from .search import SearchDocument
 from .site import Outlet
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "PromptDailyStat",
     "PromptVariant",
     "Rendition",
+    "SearchDocument",
     "Section",
     "image_create",
 ]

@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -99,7 +99,38 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_story(self):
         """What a story page needs, fetched up front."""
-        return self.for_listing().prefetch_related("tags", "corrections")
+        translated = Article.objects.published().filter(translation_of=OuterRef("pk"))
+        return (
+            self.for_listing()
+            .select_related("outlet__logo")
+            .prefetch_related("tags", "corrections")
+            .annotate(is_translated=models.Exists(translated))
+        )
+
+    def related_to(self, story):
+        """Stories sharing tags with `story`, most tags in common first, then newest.
+
+        One query: it reads the story's prefetched tags.
+        """
+        tag_ids = [tag.pk for tag in story.tags.all()]
+        return (
+            self.filter(tags__in=tag_ids)
+            .exclude(pk=story.pk)
+            .annotate(shared_tags=models.Count("pk"))
+            .order_by("-shared_tags", "-published_at", "-pk")
+        )
+
+    def versions_of(self, story):
+        """The story in every language: the original and all its translations.
+
+        No query for a story that for_story() found untranslated.
+        """
+        if story.translation_of_id is None and not getattr(
+            story, "is_translated", True
+        ):
+            return self.none()
+        original = story.translation_of_id or story.pk
+        return self.filter(Q(pk=original) | Q(translation_of=original))
 
 
 class Article(models.Model):

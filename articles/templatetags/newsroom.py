@@ -1,8 +1,16 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from articles import prompts as prompt_choice
 
 register = template.Library()
+
+# Inside <script> only these could end the element or start markup.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.inclusion_tag("articles/_prompts.html", takes_context=True)
@@ -44,3 +52,13 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
         }
         context["src"] = image.fallback_url()
     return context
+
+
+@register.filter
+def jsonld(data):
+    """A JSON-LD script element; no value inside it can close the element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308
+    )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_prompt_variants_and_figures'),
+        ('articles', '0004_prompt_variants_and_figures'),
     ]
 
     operations = [

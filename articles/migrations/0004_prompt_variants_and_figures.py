@@ -38,7 +38,7 @@ def revoke_editors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_workflow_audit'),
+        ('articles', '0003_workflow_audit'),
     ]
 
     operations = [

@@ -1,0 +1,178 @@
+"""A read-only JSON API of published stories, for partners and apps that syndicate them.
+
+/api/articles/ takes the archive's filters (articles.filters) plus `page` and
+`page_size`; /api/articles/<slug>/ gives one story with its body. Any site may
+read it from a browser (CORS); nothing can be written through it.
+"""
+
+from functools import wraps
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from articles import seo
+from articles.filters import ArticleFilter
+from articles.html import split_blocks
+from articles.models import Article, Embed
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+READ_METHODS = "GET, HEAD, OPTIONS"
+
+
+def _error(status, message, **extra):
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def read_only_for_everyone(view):
+    """GET and HEAD from any origin, CORS preflight answered, other methods refused."""
+
+    @csrf_exempt  # nothing is written: a POST gets its 405, not a CSRF page
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            response = _error(405, "This API is read-only.")
+            response["Allow"] = READ_METHODS
+            return response
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = READ_METHODS
+            response["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
+
+
+def _page_size(value):
+    if value in (None, ""):
+        return PAGE_SIZE
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}.")
+    return int(value)
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def story_data(article, absolute):
+    """What a list entry says about a story (relations fetched with for_story())."""
+    image = article.lead_image
+    return {
+        "id": article.pk,
+        "slug": article.slug,
+        "url": absolute(article.get_absolute_url()),
+        "canonical_url": seo.canonical_url(article, absolute),
+        "api_url": absolute(reverse("articles:api-article", args=[article.slug])),
+        "headline": article.headline,
+        "standfirst": article.standfirst,
+        "language": article.language,
+        "section": {"slug": article.section.slug, "name": article.section.name},
+        "tags": [{"slug": tag.slug, "name": tag.name} for tag in article.tags.all()],
+        "authors": [
+            {
+                "slug": author.slug,
+                "name": author.name,
+                "url": absolute(author.get_absolute_url()),
+            }
+            for author in article.byline_authors
+        ],
+        "outlet": {
+            "slug": article.outlet.slug,
+            "name": article.outlet.name,
+            "url": article.outlet.url,
+            "is_partner": article.is_partner,
+        },
+        "original_url": article.original_url,
+        "published_at": _iso(article.published_at),
+        "modified_at": _iso(article.modified_at),
+        "lead_image": image
+        and {
+            "url": absolute(seo.image_url(image)),
+            "alt_text": image.alt_text,
+            "caption": article.caption,
+            "credit": article.credit,
+            "width": image.width,
+            "height": image.height,
+        },
+    }
+
+
+def body_html(article):
+    """The body as readers see it: embed markers replaced by the embeds' static HTML."""
+    blocks = split_blocks(article.body)
+    slugs = {block.embed_slug for block in blocks if block.embed_slug}
+    embeds = Embed.objects.in_bulk(slugs, field_name="slug") if slugs else {}
+    parts = []
+    for block in blocks:
+        if not block.embed_slug:
+            parts.append(block.html)
+        elif block.embed_slug in embeds:
+            embed = embeds[block.embed_slug]
+            parts.append(render_to_string("articles/_embed.html", {"embed": embed}))
+    return "".join(parts)
+
+
+@read_only_for_everyone
+def article_list(request):
+    filterset = ArticleFilter(
+        request.GET, queryset=Article.objects.published().for_story()
+    )
+    if not filterset.is_valid():
+        errors = {field: list(messages) for field, messages in filterset.errors.items()}
+        return _error(400, "Some filters are not valid.", errors=errors)
+    try:
+        page_size = _page_size(request.GET.get("page_size"))
+    except ValueError as error:
+        return _error(400, str(error))
+    paginator = Paginator(filterset.qs, page_size)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        return _error(400, "page must be a whole number.")
+    except EmptyPage:
+        return _error(404, f"There are {paginator.num_pages} pages.")
+    absolute = request.build_absolute_uri
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "page_size": page_size,
+            "next": _page_link(request, page.next_page_number())
+            if page.has_next()
+            else None,
+            "previous": _page_link(request, page.previous_page_number())
+            if page.has_previous()
+            else None,
+            "results": [story_data(story, absolute) for story in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _page_link(request, number):
+    params = request.GET.copy()
+    params["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+@read_only_for_everyone
+def article_detail(request, slug):
+    story = Article.objects.published().for_story().filter(slug=slug).first()
+    if story is None:
+        return _error(404, "No published story has this address.")
+    data = story_data(story, request.build_absolute_uri)
+    data["body"] = body_html(story)
+    data["corrections"] = [
+        {"date": _iso(correction.date), "text": correction.text}
+        for correction in story.corrections.all()
+    ]
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,147 @@
+"""RSS 2.0 and Atom feeds of the latest stories: the site, a section, a tag, an author."""
+
+import copy
+import mimetypes
+
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.syndication.views import Feed, add_domain
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+from taggit.models import Tag
+
+from articles import seo
+from articles.models import Article, Author, Section
+
+FEED_STORIES = 30
+
+
+class StoryFeed(Feed):
+    """The site's latest stories; subclasses narrow them down."""
+
+    language = settings.LANGUAGE_CODE
+
+    def __call__(self, request, *args, **kwargs):
+        # A copy per request: enclosures need the request's host and scheme.
+        feed = copy.copy(self)
+        feed.request = request
+        return super(StoryFeed, feed).__call__(request, *args, **kwargs)
+
+    def absolute(self, url):
+        site = get_current_site(self.request)
+        return add_domain(site.domain, url, self.request.is_secure())
+
+    def title(self, obj):
+        return settings.NEWSROOM_SITE_NAME
+
+    def link(self, obj):
+        return reverse("articles:home")
+
+    def description(self, obj):
+        return f"The latest stories from {settings.NEWSROOM_SITE_NAME}."
+
+    def subtitle(self, obj):  # Atom's name for the description
+        return self.description(obj)
+
+    def author_name(self, obj):
+        return settings.NEWSROOM_SITE_NAME
+
+    def stories(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return self.stories(obj).for_story()[:FEED_STORIES]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return seo.description(item)
+
+    def item_author_name(self, item):
+        names = [author.name for author in item.byline_authors]
+        return ", ".join(names) or item.outlet.name
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.modified_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_enclosures(self, item):
+        image = item.lead_image
+        if not image or not image.file:
+            return []
+        try:
+            length = image.file.size
+        except OSError:
+            length = 0  # the RSS advice when the size is unknown
+        mime_type = mimetypes.guess_type(image.file.name)[0] or "image/jpeg"
+        url = self.absolute(seo.image_url(image))
+        return [Enclosure(url, str(length), mime_type)]
+
+
+class ObjectFeed(StoryFeed):
+    """The latest stories of one section, tag or author, found by its slug."""
+
+    model = None
+    story_filter = ""  # how a story refers to the object
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def stories(self, obj):
+        return super().stories(obj).filter(**{self.story_filter: obj})
+
+
+class SectionFeed(ObjectFeed):
+    model = Section
+    story_filter = "section"
+
+    def description(self, obj):
+        return obj.description or f"The latest {obj.name} stories."
+
+
+class TagFeed(ObjectFeed):
+    model = Tag
+    story_filter = "tags"
+
+    def link(self, obj):
+        return reverse("articles:tag", args=[obj.slug])
+
+    def description(self, obj):
+        return f"The latest stories about {obj.name}."
+
+
+class AuthorFeed(ObjectFeed):
+    model = Author
+    story_filter = "authors"
+
+    def description(self, obj):
+        return f"The latest stories by {obj.name}."
+
+
+class AtomStoryFeed(StoryFeed):
+    feed_type = Atom1Feed
+
+
+class AtomSectionFeed(SectionFeed):
+    feed_type = Atom1Feed
+
+
+class AtomTagFeed(TagFeed):
+    feed_type = Atom1Feed
+
+
+class AtomAuthorFeed(AuthorFeed):
+    feed_type = Atom1Feed

@@ -1,0 +1,32 @@
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    """A story's searchable words, kept in step with the story, its tags and embeds.
+
+    Derived data only (articles.search writes it): rebuild it at any time with
+    `manage.py update_search_index`.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_document",
+    )
+    # Standfirst, body and embed text as plain text, for result snippets.
+    text = models.TextField(blank=True)
+    # Every searchable word case-folded, for databases without full-text
+    # search (SQLite); left empty on PostgreSQL.
+    folded = models.TextField(blank=True)
+    # PostgreSQL only (NULL elsewhere): weighted headline, standfirst, body, tags
+    # and embeds. Its GIN index, "search_document_vector_gin", is created by
+    # migration 0005 on PostgreSQL alone, so it is not declared here.
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        ordering = ["article"]
+
+    def __str__(self):
+        return f"Search document for story {self.article_id}"

@@ -1,0 +1,269 @@
+"""Story search: PostgreSQL full-text search, or word matching on other databases.
+
+The same three functions serve both:
+- index_articles() writes the stories' SearchDocument rows;
+- search() filters a queryset of stories to those matching the reader's words;
+- add_snippets() gives each story on a results page a highlighted excerpt.
+
+PostgreSQL weighs a match in the headline above the standfirst, the standfirst
+above the body, and the body above tags and embedded posts, and ranks by it.
+Other databases (SQLite) match every word, case-insensitively in any
+alphabet, and list the newest first.
+"""
+
+import html
+import re
+import string
+import unicodedata
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+)
+from django.db import connections, transaction
+from django.db.models import BigIntegerField, F, Func, IntegerField, Value
+from django.db.models.functions import Cast
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from taggit.models import TaggedItem
+
+from articles.html import split_blocks
+from articles.models import Article, Embed, SearchDocument
+
+# English stems English words ("rallies" finds "rally"); 'simple' keeps words
+# of every other language (Ukrainian, Azerbaijani, Georgian…) as written.
+CONFIGS = ("english", "simple")
+# Headline above standfirst above body above tags and embedded posts.
+WEIGHTS = (("headline", "A"), ("standfirst", "B"), ("body", "C"), ("extra", "D"))
+# Snippet highlights are marked with control characters no story contains,
+# so the excerpt can be escaped as a whole and marked up afterwards.
+START, STOP = "\x02", "\x03"
+SNIPPET_WORDS = 30
+# Ranking reads the vector of every match it orders, and a common word can
+# match a third of the archive: only the most recent matches are ranked.
+RANKED_MATCHES = 200
+_PUNCTUATION = string.punctuation + "«»“”„‘’‚…–—"
+_TAG = re.compile(r"<[^>]+>")
+_MARKER = re.compile(r"\[embed:[-a-zA-Z0-9_]+\]")
+
+
+def fold(text):
+    """Text in the form matching compares: compatibility-normalised, case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def plain_text(fragment):
+    """An HTML fragment's words: tags and embed markers dropped, entities decoded."""
+    text = _MARKER.sub(" ", _TAG.sub(" ", fragment or ""))
+    return " ".join(html.unescape(text).split())
+
+
+def query_words(text):
+    """The reader's words, folded, with surrounding punctuation and quotes removed."""
+    words = (word.strip(_PUNCTUATION) for word in fold(text).split())
+    return [word for word in words if word]
+
+
+def is_postgresql(using="default"):
+    return connections[using].vendor == "postgresql"
+
+
+def index_articles(article_ids, using="default"):
+    """Write the search documents of these stories, whatever their status."""
+    rows = list(
+        Article.objects.using(using)
+        .filter(pk__in=list(article_ids))
+        .values_list("pk", "headline", "standfirst", "body")
+    )
+    if not rows:
+        return 0
+    tags = _tag_names([pk for pk, *_ in rows], using)
+    embed_slugs = {
+        pk: [block.embed_slug for block in split_blocks(body) if block.embed_slug]
+        for pk, _, _, body in rows
+    }
+    embeds = dict(
+        Embed.objects.using(using)
+        .filter(slug__in={slug for slugs in embed_slugs.values() for slug in slugs})
+        .values_list("slug", "text")
+    )
+    postgresql = is_postgresql(using)
+    documents, parts = [], []
+    for pk, headline, standfirst, body in rows:
+        embed_text = [plain_text(embeds.get(slug, "")) for slug in embed_slugs[pk]]
+        body_text = plain_text(body)
+        extra = " ".join([*tags[pk], *embed_text])
+        parts.append((pk, headline, standfirst, body_text, extra))
+        documents.append(
+            SearchDocument(
+                article_id=pk,
+                text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
+                folded=""
+                if postgresql
+                else fold(" ".join([headline, standfirst, body_text, extra])),
+            )
+        )
+    with transaction.atomic(using=using):
+        SearchDocument.objects.using(using).bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["text", "folded"],
+        )
+        if postgresql:
+            _write_vectors(parts, using)
+    return len(documents)
+
+
+def _write_vectors(parts, using):
+    """Weighted vectors for many stories in one statement (arrays, not rows of SQL)."""
+    columns = list(zip(*parts, strict=True))
+    with connections[using].cursor() as cursor:
+        cursor.execute(_VECTOR_UPDATE, [list(column) for column in columns])
+
+
+# One array per field; each field weighted, in every configuration. Only
+# constants go into the SQL text; the stories' words are parameters.
+_VECTOR_UPDATE = """
+    UPDATE {table} AS document SET vector = {vector}
+    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])
+        AS story(id, headline, standfirst, body, extra)
+    WHERE document.article_id = story.id
+""".format(  # noqa: S608
+    table=SearchDocument._meta.db_table,
+    vector=" || ".join(
+        f"setweight(to_tsvector('{config}', story.{field}), '{weight}')"
+        for field, weight in WEIGHTS
+        for config in CONFIGS
+    ),
+)
+
+
+def _tag_names(article_ids, using):
+    names = defaultdict(list)
+    items = TaggedItem.objects.using(using).filter(
+        content_type=ContentType.objects.db_manager(using).get_for_model(Article),
+        object_id__in=article_ids,
+    )
+    for object_id, name in items.values_list("object_id", "tag__name"):
+        names[object_id].append(name)
+    return names
+
+
+def _query(text):
+    """The reader's words as a query in both configurations (web search syntax)."""
+    query = None
+    for config in CONFIGS:
+        part = SearchQuery(text, config=config, search_type="websearch")
+        query = part if query is None else query | part
+    return query
+
+
+def search(queryset, text):
+    """The stories of `queryset` matching `text`, best match first where ranked.
+
+    Apply it after every other filter: on PostgreSQL it keeps the
+    RANKED_MATCHES most recent matches of what it is given.
+    """
+    words = query_words(text)
+    if not words:
+        return queryset
+    if is_postgresql(queryset.db):
+        query = _query(text)
+        recent = (
+            queryset.filter(search_document__vector=query)
+            .order_by("-published_at")
+            .values("pk")[:RANKED_MATCHES]
+        )
+        # Ranked after the limit (ranking reads each vector), and only once:
+        # the result count and the page then read the stories by id.
+        matches = (
+            queryset.filter(pk__in=recent)
+            .annotate(rank=SearchRank(F("search_document__vector"), query))
+            .values_list("pk", "rank", "published_at")
+        )
+        ranked = [
+            pk
+            for pk, _, _ in sorted(
+                matches, key=lambda match: (-match[1], -match[2].timestamp())
+            )
+        ]
+        position = Func(
+            Cast(Value(ranked), ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+        return (
+            queryset.filter(pk__in=ranked)
+            .annotate(search_position=position)
+            .order_by("search_position")
+        )
+    for word in words:
+        queryset = queryset.filter(search_document__folded__contains=word)
+    return queryset
+
+
+def is_capped(count, using="default"):
+    """Whether a result count stopped at RANKED_MATCHES."""
+    return is_postgresql(using) and count >= RANKED_MATCHES
+
+
+def add_snippets(stories, text):
+    """Give each story an excerpt with the reader's words marked, in one query."""
+    stories = list(stories)
+    words = query_words(text)
+    if not stories or not words:
+        return stories
+    using = stories[0]._state.db
+    documents = SearchDocument.objects.using(using).filter(
+        pk__in=[story.pk for story in stories]
+    )
+    if is_postgresql(using):
+        raw = dict(
+            documents.annotate(
+                snippet=SearchHeadline(
+                    "text",
+                    _query(text),
+                    config=CONFIGS[0],
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=SNIPPET_WORDS // 2,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            ).values_list("pk", "snippet")
+        )
+    else:
+        raw = {
+            pk: excerpt(document_text, words)
+            for pk, document_text in documents.values_list("pk", "text")
+        }
+    for story in stories:
+        story.snippet = marked(raw.get(story.pk, ""))
+    return stories
+
+
+def excerpt(text, words, length=SNIPPET_WORDS):
+    """About `length` words of `text` around the first of `words`, marked."""
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    tokens = text.split()
+    first = next((i for i, token in enumerate(tokens) if pattern.search(token)), 0)
+    start = max(0, first - length // 3)
+    window = " ".join(tokens[start : start + length])
+    window = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", window)
+    before = "… " if start else ""
+    after = " …" if start + length < len(tokens) else ""
+    return f"{before}{window}{after}"
+
+
+def marked(raw):
+    """An excerpt as safe HTML: all text escaped, highlights as <mark>."""
+    pieces = re.split(f"([{START}{STOP}])", raw)
+    tags = {START: "<mark>", STOP: "</mark>"}
+    return mark_safe("".join(tags.get(piece) or escape(piece) for piece in pieces))  # noqa: S308

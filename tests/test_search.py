@@ -1,0 +1,308 @@
+"""Search and the archive's filters, on SQLite and (with DATABASE_URL) PostgreSQL."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles import search
+from articles.models import Article, SearchDocument
+from articles.search import excerpt, marked
+from tests.helpers import (
+    make_article,
+    make_author,
+    make_draft,
+    make_embed,
+    make_outlet,
+    make_scheduled,
+    make_section,
+    page_text,
+)
+
+pytestmark = pytest.mark.django_db
+
+JAM = "Baku rally in support of Ukraine"
+OC = "Azerbaijanis take to the streets against Russian invasion"
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+def headlines(response):
+    return [story.headline for story in response.context["stories"]]
+
+
+@pytest.mark.parametrize("word", ["Бакинці", "БАКИНЦІ", "бакинці", "Bakılılar"])
+def test_it_finds_the_demo_story_by_the_words_of_its_embedded_tweet(client, demo, word):
+    response = client.get("/search/", {"q": word})
+    assert response.status_code == 200
+    assert headlines(response) == [JAM]
+    assert "<mark>" in response.content.decode()
+
+
+def test_it_finds_both_demo_stories_by_a_shared_word_and_a_tag(client, demo):
+    assert sorted(headlines(client.get("/search/?q=embassy"))) == sorted([JAM, OC])
+    assert sorted(headlines(client.get("/search/?q=humanitarian"))) == sorted([JAM, OC])
+    assert headlines(client.get("/search/?q=Mammadli")) == [JAM]
+
+
+def test_it_requires_every_word(client):
+    make_article(headline="Rally in Baku", body="<p>Crowds gathered.</p>")
+    make_article(headline="Rally in Tbilisi", body="<p>Crowds gathered.</p>")
+    assert headlines(client.get("/search/?q=rally baku")) == ["Rally in Baku"]
+    assert headlines(client.get("/search/?q=rally yerevan")) == []
+
+
+def test_it_ignores_case_in_every_alphabet(client):
+    make_article(headline="Протест у Тбілісі", body="<p>ÇOX sağ olun</p>")
+    for query in ["тбілісі", "ТБІЛІСІ", "çox", "SAĞ"]:
+        assert headlines(client.get("/search/", {"q": query})) == [
+            "Протест у Тбілісі"
+        ], query
+
+
+def test_it_finds_words_in_tags_standfirst_and_embeds(client):
+    embed = make_embed(text='<p lang="ka">თბილისი მიტინგი</p>')
+    make_article(
+        headline="Tagged story",
+        standfirst="A standfirst about Gyumri.",
+        body=f"<p>Body.</p><p>[embed:{embed.slug}]</p>",
+        tags=["Nagorno-Karabakh"],
+    )
+    for query in ["Gyumri", "Nagorno-Karabakh", "თბილისი"]:
+        assert headlines(client.get("/search/", {"q": query})) == ["Tagged story"]
+
+
+def test_it_keeps_the_index_in_step_with_edits_tags_and_embeds(client):
+    embed = make_embed(text="<p>first wording</p>")
+    story = make_article(
+        headline="Before", body=f"<p>[embed:{embed.slug}]</p>", tags=["old"]
+    )
+    story.headline = "Renamed headline"
+    story.save()
+    story.tags.set(["fresh"])
+    embed.text = "<p>second wording</p>"
+    embed.save()
+    tag = Tag.objects.get(name="fresh")
+    tag.name = "Renamed topic"
+    tag.save()
+    for found in ["renamed headline", "renamed topic", "second wording"]:
+        assert headlines(client.get("/search/", {"q": found})) == [story.headline]
+    for gone in ["before", "first", "old"]:
+        assert headlines(client.get("/search/", {"q": gone})) == [], gone
+
+
+def test_the_rebuild_command_recreates_every_document(client):
+    story = make_article(headline="Lost then found")
+    SearchDocument.objects.all().delete()
+    assert headlines(client.get("/search/?q=found")) == []
+    out = io.StringIO()
+    call_command("update_search_index", stdout=out)
+    assert "1 stories indexed" in out.getvalue()
+    assert SearchDocument.objects.filter(article=story).exists()
+    assert headlines(client.get("/search/?q=found")) == ["Lost then found"]
+
+
+def test_it_never_finds_drafts_stories_in_review_or_scheduled_stories(client):
+    make_article(headline="Visible secret-word story")
+    make_draft(headline="Draft secret-word story")
+    make_article(headline="Review secret-word story", status="review")
+    make_scheduled(headline="Scheduled secret-word story")
+    assert headlines(client.get("/search/?q=secret-word")) == [
+        "Visible secret-word story"
+    ]
+    assert SearchDocument.objects.count() == 4  # indexed, yet never shown
+
+
+def test_it_ranks_headline_matches_first_on_postgresql_and_newest_first_elsewhere(
+    client,
+):
+    in_body = make_article(
+        headline="Council meeting", body="<p>The budget was discussed.</p>"
+    )
+    in_headline = make_article(
+        headline="Budget approved",
+        body="<p>Councillors voted.</p>",
+        published_at=in_body.published_at - timedelta(days=3),
+    )
+    found = headlines(client.get("/search/?q=budget"))
+    if POSTGRESQL:
+        assert found == [in_headline.headline, in_body.headline]
+    else:
+        assert found == [in_body.headline, in_headline.headline]
+
+
+def test_it_stems_english_words_on_postgresql_only(client):
+    make_article(headline="Rally outside parliament")
+    found = headlines(client.get("/search/?q=rallies"))
+    assert found == (["Rally outside parliament"] if POSTGRESQL else [])
+
+
+def test_on_postgresql_it_ranks_only_the_most_recent_matches(client, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    oldest = make_article(headline="Tbilisi tbilisi tbilisi")
+    for hours in (2, 1):
+        make_article(
+            headline="Quiet day",
+            body="<p>In Tbilisi.</p>",
+            published_at=oldest.published_at + timedelta(hours=hours),
+        )
+    response = client.get("/search/?q=tbilisi")
+    if POSTGRESQL:
+        assert headlines(response) == ["Quiet day", "Quiet day"]
+        assert "2 or more stories found" in page_text(response)
+    else:
+        assert headlines(response) == ["Quiet day", "Quiet day", oldest.headline]
+        assert "3 stories found" in page_text(response)
+
+
+def test_the_other_filters_apply_before_the_words_are_ranked(client, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    culture = make_section(slug="culture")
+    older = make_article(headline="Older match", section=culture)
+    make_article(
+        headline="Newer match", published_at=older.published_at + timedelta(hours=1)
+    )
+    assert headlines(client.get("/search/?q=match&section=culture")) == ["Older match"]
+
+
+def test_it_highlights_the_readers_words_in_an_escaped_snippet(client):
+    make_article(
+        headline="Snippet story",
+        standfirst="Prices rose & fell <script>alert(1)</script>",
+        body="<p>The market in Gori reopened on Monday.</p>",
+    )
+    page = client.get("/search/?q=Gori").content.decode()
+    snippet = page[page.index('class="result__snippet"') :]
+    snippet = snippet[: snippet.index("</p>")]
+    assert "<mark>Gori</mark>" in snippet
+    assert "rose &amp; fell" in snippet
+    assert "<script>alert(1)" not in page
+
+
+def test_excerpts_mark_words_and_escape_everything_else():
+    text = " ".join(f"w{n}" for n in range(100)) + " Target <b> end"
+    raw = excerpt(text, ["target"], length=10)
+    assert raw.startswith("… ")
+    assert str(marked(raw)).endswith("<mark>Target</mark> &lt;b&gt; end")
+
+
+def test_without_words_it_lists_the_archive_newest_first(client):
+    older = make_article(headline="Older")
+    newer = make_article(
+        headline="Newer", published_at=older.published_at + timedelta(hours=1)
+    )
+    assert headlines(client.get("/search/?q=")) == [newer.headline, older.headline]
+    assert headlines(client.get("/search/?q=%22%22 ,")) == [
+        newer.headline,
+        older.headline,
+    ]
+
+
+def test_it_filters_by_section_tag_author_outlet_and_language(client):
+    section = make_section(slug="culture")
+    author = make_author(slug="nino")
+    partner = make_outlet(slug="jamnews")
+    wanted = make_article(
+        headline="Wanted",
+        section=section,
+        authors=[author],
+        outlet=partner,
+        language="az-Latn",
+        tags=["Theatre"],
+    )
+    make_article(headline="Other")
+    for query in [
+        "section=culture",
+        "tag=theatre",
+        "author=nino",
+        "outlet=jamnews",
+        "language=az-Latn",
+        "q=wanted&section=culture&tag=theatre&author=nino&outlet=jamnews",
+    ]:
+        response = client.get(f"/search/?{query}")
+        assert response.status_code == 200, query
+        assert headlines(response) == [wanted.headline], query
+
+
+def test_it_filters_by_publication_dates(client):
+    now = timezone.now()
+    make_article(headline="Last year", published_at=now - timedelta(days=365))
+    make_article(headline="Last week", published_at=now - timedelta(days=7))
+    make_article(headline="Today", published_at=now - timedelta(minutes=5))
+    week_ago = (now - timedelta(days=8)).date().isoformat()
+    two_days_ago = (now - timedelta(days=2)).date().isoformat()
+    assert headlines(client.get(f"/search/?published_after={week_ago}")) == [
+        "Today",
+        "Last week",
+    ]
+    assert headlines(client.get(f"/search/?published_before={two_days_ago}")) == [
+        "Last week",
+        "Last year",
+    ]
+    both = f"/search/?published_after={week_ago}&published_before={two_days_ago}"
+    assert headlines(client.get(both)) == ["Last week"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("published_after=2022-13-45", "Enter a valid date."),
+        ("published_before=yesterday", "Enter a valid date."),
+        (
+            "published_after=2024-05-02&published_before=2024-05-01",
+            "Choose a date on or after the “From” date.",
+        ),
+        ("section=no-such-section", "Select a valid choice."),
+        ("author=nobody", "Select a valid choice."),
+        ("outlet=nowhere", "Select a valid choice."),
+        ("tag=no-such-topic", "No topic has this address; check the spelling."),
+        ("language=English!", "Enter a language tag such as en, uk, az or az-Latn."),
+        ("q=" + "a" * 5000, "Ensure this value has at most 200 characters"),
+        ("q=%00", "Null characters are not allowed."),
+    ],
+)
+def test_it_explains_bad_filters_with_a_400(client, query, message):
+    make_article(headline="Any story")
+    response = client.get(f"/search/?{query}")
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert "Any story" not in page_text(response)
+
+
+def test_results_are_paginated_and_keep_the_query(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 2
+    for n in range(5):
+        make_article(headline=f"Paged rally {n}")
+    first = client.get("/search/?q=rally")
+    assert len(first.context["stories"]) == 2
+    assert "Page 1 of 3" in first.content.decode()
+    assert 'href="?q=rally&amp;page=2"' in first.content.decode()
+    last = client.get("/search/?q=rally&page=3")
+    assert len(last.context["stories"]) == 1
+    assert client.get("/search/?q=rally&page=abc").status_code == 200
+
+
+@pytest.mark.usefixtures("uncached_pages")
+def test_the_results_page_costs_the_same_queries_for_many_stories(
+    client, django_assert_max_num_queries
+):
+    tags = [f"topic {n}" for n in range(5)]
+    for n in range(3):
+        make_article(headline=f"Query budget {n}", authors=[make_author()], tags=tags)
+    client.get("/search/?q=budget")  # warm the caches every page shares
+    with django_assert_max_num_queries(10) as few:
+        client.get("/search/?q=budget")
+    budget = len(few.captured_queries)
+    for n in range(15):
+        make_article(headline=f"More budget {n}", authors=[make_author()], tags=tags)
+    client.get("/search/?q=budget")  # the shared caches refill after changes
+    with django_assert_max_num_queries(budget):
+        client.get("/search/?q=budget")
+
+
+def test_every_story_gets_a_search_document(client):
+    story = make_article(headline="Indexed on save")
+    assert Article.objects.filter(pk=story.pk, search_document__isnull=False).exists()

@@ -1,0 +1,291 @@
+"""What stories tell search engines and social networks, and related stories."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.template import Context, Template
+
+from articles import seo
+from articles.models import Article, Correction
+from tests.helpers import (
+    make_article,
+    make_author,
+    make_draft,
+    make_image,
+    make_outlet,
+    make_section,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(client, story):
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def jsonld(page):
+    [block] = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S
+    )
+    return json.loads(block)
+
+
+def meta_tags(page):
+    pairs = re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)">', page)
+    tags = {}
+    for name, content in pairs:
+        tags.setdefault(name, []).append(content)
+    return tags
+
+
+def test_the_news_article_data_describes_a_house_story(client):
+    house = make_outlet(
+        name="OC Media",
+        slug="oc",
+        is_house=True,
+        url="https://oc-media.org/",
+        logo=make_image(),
+    )
+    author = make_author(name="Mariam Nikuradze", slug="mariam")
+    story = make_article(
+        headline="Council votes",
+        standfirst="The vote was close.",
+        section=make_section(name="Politics"),
+        authors=[author],
+        outlet=house,
+        tags=["Tbilisi", "Elections"],
+        language="ka",
+        lead_image=make_image(),
+    )
+    correction = Correction.objects.create(
+        article=story, date=story.published_at + timedelta(hours=2), text="A fix."
+    )
+    data = jsonld(page_of(client, story))
+    url = f"http://testserver{story.get_absolute_url()}"
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Council votes"
+    assert data["description"] == "The vote was close."
+    assert data["url"] == url
+    assert data["mainEntityOfPage"] == url
+    assert data["datePublished"] == story.published_at.isoformat()
+    assert data["dateModified"] == correction.date.isoformat()
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Mariam Nikuradze",
+            "url": "http://testserver/author/mariam/",
+        }
+    ]
+    assert data["publisher"] == {
+        "@type": "NewsMediaOrganization",
+        "name": "OC Media",
+        "url": "https://oc-media.org/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": f"http://testserver{house.logo.file.url}",
+            "width": house.logo.width,
+            "height": house.logo.height,
+        },
+    }
+    # The 1200×630 crop around the picture's focal point.
+    assert data["image"] == [
+        f"http://testserver{story.lead_image.social_rendition_url()}"
+    ]
+    assert "1200x630" in data["image"][0]
+    assert data["articleSection"] == "Politics"
+    assert data["keywords"] == ["Tbilisi", "Elections"]
+    assert data["inLanguage"] == "ka"
+    assert data["isAccessibleForFree"] is True
+    assert data["correction"] == [
+        {
+            "@type": "CorrectionComment",
+            "text": "A fix.",
+            "datePublished": correction.date.isoformat(),
+        }
+    ]
+
+
+def test_a_partner_story_without_byline_is_signed_by_its_outlet(client):
+    partner = make_outlet(name="JAMnews", url="https://jam-news.net/")
+    story = make_article(outlet=partner, original_url="https://jam-news.net/story")
+    data = jsonld(page_of(client, story))
+    organisation = {
+        "@type": "NewsMediaOrganization",
+        "name": "JAMnews",
+        "url": "https://jam-news.net/",
+    }
+    assert data["author"] == [organisation]
+    assert data["publisher"] == organisation
+    assert data["mainEntityOfPage"] == "https://jam-news.net/story"
+    assert "image" not in data
+    assert "correction" not in data
+
+
+def test_json_ld_cannot_be_closed_by_a_headline(client):
+    story = make_article(
+        headline="</script><script>alert(1)</script> & <!-- more",
+        tags=["</script>"],
+    )
+    page = page_of(client, story)
+    assert "<script>alert(1)" not in page
+    assert page.count('<script type="application/ld+json">') == 1
+    data = jsonld(page)
+    assert data["headline"] == "</script><script>alert(1)</script> & <!-- more"
+    assert data["keywords"] == ["</script>"]
+
+
+def test_the_jsonld_filter_escapes_markup_characters():
+    rendered = Template("{% load newsroom %}{{ data|jsonld }}").render(
+        Context({"data": {"a": "<b>&</b>"}})
+    )
+    assert rendered == (
+        '<script type="application/ld+json">'
+        '{"a": "\\u003Cb\\u003E\\u0026\\u003C/b\\u003E"}</script>'
+    )
+
+
+def test_open_graph_and_twitter_tags_carry_absolute_image_addresses(client):
+    image = make_image(alt_text="Crowds outside the embassy")
+    story = make_article(
+        headline="Rally in Baku",
+        seo_title="Baku rally: hundreds gather",
+        seo_description="Hundreds gathered in Baku.",
+        section=make_section(name="News"),
+        tags=["Baku"],
+        lead_image=image,
+    )
+    tags = meta_tags(page_of(client, story))
+    image_url = f"http://testserver{image.social_rendition_url()}"
+    width, height = image.social_rendition_size()
+    expected = {
+        "og:type": ["article"],
+        "og:site_name": ["OC Media"],
+        "og:title": ["Baku rally: hundreds gather"],
+        "og:description": ["Hundreds gathered in Baku."],
+        "og:url": [f"http://testserver{story.get_absolute_url()}"],
+        "og:image": [image_url],
+        "og:image:alt": ["Crowds outside the embassy"],
+        "og:image:width": [str(width)],
+        "og:image:height": [str(height)],
+        "article:published_time": [story.published_at.isoformat()],
+        "article:modified_time": [story.published_at.isoformat()],
+        "article:section": ["News"],
+        "article:tag": ["Baku"],
+        "twitter:card": ["summary_large_image"],
+        "twitter:title": ["Baku rally: hundreds gather"],
+        "twitter:description": ["Hundreds gathered in Baku."],
+        "twitter:image": [image_url],
+        "twitter:image:alt": ["Crowds outside the embassy"],
+    }
+    for name, content in expected.items():
+        assert tags[name] == content, name
+
+
+def test_a_story_without_picture_gets_a_summary_card(client):
+    story = make_article(standfirst="")
+    tags = meta_tags(page_of(client, story))
+    assert tags["twitter:card"] == ["summary"]
+    assert "og:image" not in tags
+    # No standfirst: the description comes from the body.
+    assert tags["og:description"] == [seo.description(story)]
+    assert tags["og:description"][0].startswith("Paragraph one of story")
+
+
+def test_descriptions_are_cut_at_a_word():
+    story = Article(standfirst="word " * 100)
+    assert len(seo.description(story)) <= seo.DESCRIPTION_LENGTH
+    assert seo.description(story).endswith("word…")
+
+
+def test_translations_link_to_each_other_with_hreflang(client):
+    original = make_article(headline="Rally in Baku", language="en")
+    russian = make_article(
+        headline="Митинг в Баку", language="ru", translation_of=original
+    )
+    make_draft(headline="Draft translation", language="az", translation_of=original)
+    expected = [
+        ("en", f"http://testserver{original.get_absolute_url()}"),
+        ("ru", f"http://testserver{russian.get_absolute_url()}"),
+        ("x-default", f"http://testserver{original.get_absolute_url()}"),
+    ]
+    for story in (original, russian):
+        page = page_of(client, story)
+        links = re.findall(
+            r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page
+        )
+        assert sorted(links) == sorted(expected)
+    alone = make_article()
+    assert 'hreflang="' not in page_of(client, alone)
+
+
+def test_editors_set_the_original_of_a_translation_in_the_admin(editor_client):
+    page = editor_client.get("/admin/articles/article/add/").content.decode()
+    assert 'name="translation_of"' in page
+
+
+def test_related_stories_share_the_most_tags_first_then_are_newest(client):
+    story = make_article(tags=["baku", "ukraine", "protests"])
+    two_shared = make_article(headline="Two shared", tags=["baku", "ukraine"])
+    newer_one = make_article(
+        headline="One shared, newer",
+        tags=["baku"],
+        published_at=two_shared.published_at + timedelta(hours=1),
+    )
+    older_one = make_article(
+        headline="One shared, older",
+        tags=["protests"],
+        published_at=two_shared.published_at - timedelta(days=1),
+    )
+    make_article(headline="Unrelated", tags=["football"])
+    make_draft(headline="Draft sharing all", tags=["baku", "ukraine", "protests"])
+    response = client.get(story.get_absolute_url())
+    related = [s.headline for s in response.context["related"]]
+    assert related == [two_shared.headline, newer_one.headline, older_one.headline]
+    page = response.content.decode()
+    assert 'aria-labelledby="related-heading"' in page
+    assert "Draft sharing all" not in page
+
+
+def test_related_stories_take_one_query(django_assert_num_queries):
+    story = make_article(tags=["baku", "ukraine"])
+    for n in range(6):
+        make_article(headline=f"Related {n}", tags=["baku"])
+    story = Article.objects.for_story().get(pk=story.pk)
+    with django_assert_num_queries(1):
+        related = list(
+            Article.objects.published().related_to(story).select_related("section")[:4]
+        )
+        assert [s.section.name for s in related]
+    assert len(related) == 4
+    assert story not in related
+
+
+@pytest.mark.usefixtures("uncached_pages")
+def test_the_story_page_costs_the_same_queries_however_much_it_links_to(
+    client, django_assert_max_num_queries
+):
+    tags = ["baku", "ukraine", "protests"]
+    original = make_article(tags=tags, authors=[make_author()])
+    story = make_article(
+        tags=tags,
+        authors=[make_author(), make_author()],
+        translation_of=original,
+        lead_image=make_image(),
+    )
+    Correction.objects.create(article=story, text="Fixed.")
+    client.get(story.get_absolute_url())  # warm the caches every page shares
+    with django_assert_max_num_queries(8) as few:
+        client.get(story.get_absolute_url())
+    budget = len(few.captured_queries)
+    for n in range(10):
+        make_article(tags=tags, authors=[make_author()], translation_of=original)
+        Correction.objects.create(article=story, text=f"Fix {n}.")
+    client.get(story.get_absolute_url())  # the shared caches refill after changes
+    with django_assert_max_num_queries(budget):
+        page = client.get(story.get_absolute_url()).content.decode()
+    assert page.count('hreflang="') == 2  # all versions are English: one + default
