@@ -3,8 +3,6 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.site import open_context
-
 pytestmark = pytest.mark.browser
 
 AXE_PAGES = {
@@ -25,8 +23,8 @@ def axe():
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_it_has_no_axe_violations(live_site, browser, axe, scheme):
-    context = open_context(browser, "desktop", scheme)
+def test_it_has_no_axe_violations(new_context, axe, scheme):
+    context = new_context("desktop", scheme)
     page = context.new_page()
     reports = {}
     for name, path in AXE_PAGES.items():
@@ -42,8 +40,8 @@ def focused(page, script):
     return page.evaluate(f"(element => {script})({FOCUSED})")
 
 
-def test_it_lets_a_keyboard_reader_skip_to_the_story(live_site, browser):
-    context = open_context(browser)
+def test_it_lets_a_keyboard_reader_skip_to_the_story(new_context):
+    context = new_context()
     page = context.new_page()
     page.goto("/")
     page.keyboard.press("Tab")
@@ -72,8 +70,8 @@ def tab_until(page, selector, limit=80):
     raise AssertionError(f"{selector} was not reached in {limit} presses of Tab")
 
 
-def test_it_lets_a_keyboard_reader_reach_every_prompt(live_site, browser):
-    context = open_context(browser)
+def test_it_lets_a_keyboard_reader_reach_every_prompt(new_context):
+    context = new_context()
     page = context.new_page()
     page.goto(STORY)
     for placement in ("header", "inline", "article_end"):
@@ -93,8 +91,8 @@ def focus_is_visible(page):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_it_shows_where_the_keyboard_focus_is(live_site, browser, scheme):
-    context = open_context(browser, "desktop", scheme)
+def test_it_shows_where_the_keyboard_focus_is(new_context, scheme):
+    context = new_context("desktop", scheme)
     page = context.new_page()
     page.goto(STORY)
     invisible, reached = [], 0
@@ -116,8 +114,8 @@ def test_it_shows_where_the_keyboard_focus_is(live_site, browser, scheme):
     assert invisible == []
 
 
-def test_it_marks_other_languages_in_the_tweet(live_site, browser):
-    context = open_context(browser)
+def test_it_marks_other_languages_in_the_tweet(new_context):
+    context = new_context()
     page = context.new_page()
     page.goto(STORY)
     assert page.locator("html").get_attribute("lang") == "en"
@@ -127,8 +125,8 @@ def test_it_marks_other_languages_in_the_tweet(live_site, browser):
     context.close()
 
 
-def test_it_gives_every_picture_a_text_alternative(live_site, browser):
-    context = open_context(browser)
+def test_it_gives_every_picture_a_text_alternative(new_context):
+    context = new_context()
     page = context.new_page()
     missing = {}
     for name, path in AXE_PAGES.items():
@@ -146,8 +144,8 @@ def test_it_gives_every_picture_a_text_alternative(live_site, browser):
 
 
 @pytest.mark.parametrize("name", list(AXE_PAGES))
-def test_it_has_one_of_each_landmark_and_one_h1(live_site, browser, name):
-    context = open_context(browser)
+def test_it_has_one_of_each_landmark_and_one_h1(new_context, name):
+    context = new_context()
     page = context.new_page()
     page.goto(AXE_PAGES[name])
     counts = {
@@ -163,8 +161,8 @@ def test_it_has_one_of_each_landmark_and_one_h1(live_site, browser, name):
     ("motion", "scroll", "transition"),
     [("reduce", "auto", "0s"), ("no-preference", "smooth", "0.12s")],
 )
-def test_it_respects_reduced_motion(live_site, browser, motion, scroll, transition):
-    context = open_context(browser, reduced_motion=motion)
+def test_it_respects_reduced_motion(new_context, motion, scroll, transition):
+    context = new_context(reduced_motion=motion)
     page = context.new_page()
     page.goto(STORY)
     assert (

@@ -4,7 +4,6 @@ import pytest
 
 from tests.browser.site import (
     assert_well_behaved,
-    open_context,
     screenshot,
     watch,
 )
@@ -25,10 +24,10 @@ PAGES = {
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_it_fits_every_page_to_the_screen(live_site, browser, viewport, scheme):
-    context = open_context(browser, viewport, scheme)
+def test_it_fits_every_page_to_the_screen(live_site, new_context, viewport, scheme):
+    context = new_context(viewport, scheme)
     page = context.new_page()
-    seen = watch(page)
+    seen = watch(page, live_site.origin)
     overflowing = {}
     for name, path in PAGES.items():
         page.goto(path)
@@ -45,8 +44,8 @@ def test_it_fits_every_page_to_the_screen(live_site, browser, viewport, scheme):
     assert_well_behaved(seen)
 
 
-def test_it_prints_a_story_without_the_site_around_it(live_site, browser):
-    context = open_context(browser)
+def test_it_prints_a_story_without_the_site_around_it(new_context):
+    context = new_context()
     page = context.new_page()
     page.emulate_media(media="print")
     page.goto(PAGES["story-jamnews"])
