@@ -35,14 +35,16 @@ CHROMIUM_ARGS = [
 DEMO_PASSWORD = "demo-password-for-browser-tests"
 
 # The demo places prompts in the header and at the end of stories; these add
-# the other placements so every prompt style is on screen and checked.
+# the other placements so every prompt style is on screen and checked, and a
+# prompt readers can hide for good.
 EXTRA_PROMPTS = """
 from articles.models import MembershipPrompt
 MembershipPrompt.objects.get_or_create(
     name="Inline appeal (browser tests)",
     defaults=dict(placement="inline", paragraph=3, heading="Journalism without fear",
         body="Our reporters work where others cannot. Readers keep them there.",
-        button_label="Support our reporting", button_url="/support/"),
+        button_label="Support our reporting", button_url="/support/",
+        dismissal="forever"),
 )
 MembershipPrompt.objects.get_or_create(
     name="Home appeal (browser tests)",

@@ -102,6 +102,22 @@ def assert_well_behaved(seen):
     assert not seen.errors, f"console errors or policy violations: {seen.errors}"
 
 
+def focused(page, script):
+    """Evaluate `script` about the focused element, named `element` in it."""
+    return page.evaluate(f"(element => {script})(document.activeElement)")
+
+
+def tab_until(page, selector, limit=80):
+    """Press Tab until the focus is inside `selector`; the elements passed on the way."""
+    passed = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page, f"element.closest({selector!r}) !== null"):
+            return passed
+        passed.append(focused(page, "element.outerHTML.slice(0, 80)"))
+    raise AssertionError(f"{selector} was not reached in {limit} presses of Tab")
+
+
 # Lazy images below the fold would show as empty boxes in a full-page shot.
 LOAD_ALL_IMAGES = """
 () => Promise.all([...document.images].map((image) => {

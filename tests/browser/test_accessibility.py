@@ -3,6 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.site import focused, tab_until
+
 pytestmark = pytest.mark.browser
 
 AXE_PAGES = {
@@ -14,7 +16,6 @@ AXE_PAGES = {
     "support": "/support/",
 }
 STORY = AXE_PAGES["story-jamnews"]
-FOCUSED = "document.activeElement"
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +37,6 @@ def test_it_has_no_axe_violations(new_context, axe, scheme):
     assert not reports, "\n".join(f"{name}: {text}" for name, text in reports.items())
 
 
-def focused(page, script):
-    return page.evaluate(f"(element => {script})({FOCUSED})")
-
-
 def test_it_lets_a_keyboard_reader_skip_to_the_story(new_context):
     context = new_context()
     page = context.new_page()
@@ -57,17 +54,6 @@ def test_it_lets_a_keyboard_reader_skip_to_the_story(new_context):
     page.wait_for_url("**/story/**")
     assert page.locator("#story-headline").inner_text() == headline
     context.close()
-
-
-def tab_until(page, selector, limit=80):
-    """Press Tab until the focus is inside `selector`; the elements passed on the way."""
-    passed = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused(page, f"element.closest({selector!r}) !== null"):
-            return passed
-        passed.append(focused(page, "element.outerHTML.slice(0, 80)"))
-    raise AssertionError(f"{selector} was not reached in {limit} presses of Tab")
 
 
 def test_it_lets_a_keyboard_reader_reach_every_prompt(new_context):
