@@ -16,6 +16,14 @@ AXE_PAGES = {
     "support": "/support/",
 }
 STORY = AXE_PAGES["story-jamnews"]
+# The house story carries every kind of prompt control; each is pressed in turn.
+HOUSE_STORY = AXE_PAGES["story-ocmedia"]
+PROMPT_CONTROLS = [
+    ".prompt--header [data-prompt-dismiss]",
+    ".prompt--inline [data-prompt-dismiss]",
+    ".prompt--article_end[data-kind=fundraiser] [data-prompt-dismiss]",
+    ".prompt--article_end[data-kind=membership] [data-prompt-member]",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +38,20 @@ def test_it_has_no_axe_violations(new_context, axe, scheme):
     reports = {}
     for name, path in AXE_PAGES.items():
         page.goto(path)
-        results = axe.run(page)
-        if results.violations_count:
-            reports[name] = results.generate_report()
+        reports[name] = axe_report(axe, page)
     context.close()
-    assert not reports, "\n".join(f"{name}: {text}" for name, text in reports.items())
+    assert_no_violations(reports)
+
+
+def axe_report(axe, page):
+    """axe-core's findings on the page as it stands now; '' when there are none."""
+    results = axe.run(page)
+    return results.generate_report() if results.violations_count else ""
+
+
+def assert_no_violations(reports):
+    found = {name: text for name, text in reports.items() if text}
+    assert not found, "\n".join(f"{name}: {text}" for name, text in found.items())
 
 
 def test_it_lets_a_keyboard_reader_skip_to_the_story(new_context):
@@ -64,6 +81,36 @@ def test_it_lets_a_keyboard_reader_reach_every_prompt(new_context):
         tab_until(page, f".prompt--{placement}")
         assert focused(page, "element.matches('.prompt__button')")
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_it_lets_a_keyboard_reader_hide_prompts_and_bring_them_back(
+    new_context, axe, scheme
+):
+    page = new_context("desktop", scheme).new_page()
+    page.goto(HOUSE_STORY)
+    assert page.locator(".prompt__control:visible").count() == 6
+    reports = {"story, controls shown": axe_report(axe, page)}
+    for control in PROMPT_CONTROLS:
+        tab_until(page, control)
+        assert focus_is_visible(page), control
+        page.keyboard.press("Enter")
+        prompt = control.split()[0]
+        assert page.locator(prompt).is_hidden(), f"Enter on {control} hides it"
+        assert focused(page, "element.id") == "content", "the focus stays in the page"
+    reports["story, prompts hidden"] = axe_report(axe, page)
+
+    page.goto("/support/")
+    tab_until(page, "[data-prompt-reset] button")
+    assert focused(page, "element.textContent") == "Show appeals again"
+    assert focus_is_visible(page)
+    reports["support, reset shown"] = axe_report(axe, page)
+    page.keyboard.press("Enter")
+    assert page.locator("[data-prompt-reset]").is_hidden()
+    assert focused(page, "element.id") == "content", "the focus stays in the page"
+    page.goto(HOUSE_STORY)
+    assert page.locator(".prompt--header").is_visible()
+    assert_no_violations(reports)
 
 
 def focus_is_visible(page):
