@@ -58,3 +58,25 @@ def test_it_prints_a_story_without_the_site_around_it(new_context):
     assert "jam-news.net" in spelled_out
     screenshot(page, "story-jamnews-print")
     context.close()
+
+
+def test_it_sets_the_home_appeal_beside_its_button_on_wide_screens(new_context):
+    page = new_context("desktop").new_page()
+    page.goto(PAGES["home"])
+    appeal = page.locator(".prompt--home")
+    heading = appeal.locator("[data-variant]:visible .prompt__heading").bounding_box()
+    button = appeal.locator("[data-variant]:visible .prompt__button").bounding_box()
+    assert button["x"] > heading["x"] + heading["width"]
+    assert button["y"] < heading["y"] + heading["height"] * 2
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_it_lines_up_the_search_filters(new_context, viewport):
+    page = new_context(viewport).new_page()
+    page.goto(PAGES["search"])
+    heights = page.locator(
+        ".filters select, .filters input:not([name=q])"
+    ).evaluate_all(
+        "fields => fields.map(field => field.getBoundingClientRect().height)"
+    )
+    assert len(set(heights)) == 1, f"filter fields of different heights: {heights}"
