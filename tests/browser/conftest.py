@@ -34,11 +34,16 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "demo-password-for-browser-tests"
 
-# The demo places prompts in the header and at the end of stories; these add
-# the other placements so every prompt style is on screen and checked, and a
-# prompt readers can hide for good.
-EXTRA_PROMPTS = """
+# One Django start-up instead of four: migrate, load the demo, collect the
+# static files. The demo places prompts in the header and at the end of
+# stories; the two added here bring the other placements, so every prompt
+# style is on screen and checked, and a prompt readers can hide for good.
+SET_UP_SITE = """
+from django.core.management import call_command
 from articles.models import MembershipPrompt
+call_command("migrate", interactive=False, verbosity=0)
+call_command("load_demo", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
 MembershipPrompt.objects.get_or_create(
     name="Inline appeal (browser tests)",
     defaults=dict(placement="inline", paragraph=3, heading="Journalism without fear",
@@ -118,10 +123,7 @@ def live_site(tmp_path_factory):
         GUNICORN_ACCESS_LOG="/dev/null",
         WEB_CONCURRENCY="2",
     )
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_demo")
-    manage(env, "shell", "-c", EXTRA_PROMPTS)
-    manage(env, "collectstatic", "--noinput")
+    manage(env, "shell", "--no-imports", "-c", SET_UP_SITE)
     listener = _listening_socket()
     port = listener.getsockname()[1]
     origin = f"http://127.0.0.1:{port}"
