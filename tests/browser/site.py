@@ -1,11 +1,11 @@
 """Helpers for browser tests: contexts, pages that record what they do, screenshots."""
 
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-PORT = 8170
-ORIGIN = f"http://127.0.0.1:{PORT}"
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 VIEWPORTS = {
@@ -14,15 +14,40 @@ VIEWPORTS = {
 }
 
 
+@dataclass(frozen=True)
+class LiveSite:
+    """The app under gunicorn: where it answers, and how to reach its database."""
+
+    origin: str
+    env: dict
+
+    def manage(self, *args):
+        """Run a manage.py command against the site's own database; its output."""
+        return manage(self.env, *args)
+
+
+def manage(env, *args):
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
 @dataclass
 class PageWatch:
     """What a page did that a reader's browser would complain about."""
 
+    origin: str
     requests: list = field(default_factory=list)
     errors: list = field(default_factory=list)
 
     def foreign_requests(self):
-        own = urlsplit(ORIGIN).netloc
+        own = urlsplit(self.origin).netloc
         return [
             url
             for url in self.requests
@@ -40,19 +65,19 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def open_context(browser, viewport="desktop", color_scheme="light", **options):
+def open_context(browser, origin, viewport="desktop", color_scheme="light", **options):
     context = browser.new_context(
         viewport=VIEWPORTS[viewport],
         color_scheme=color_scheme,
-        base_url=ORIGIN,
+        base_url=origin,
         **options,
     )
     context.add_init_script(CSP_LISTENER)
     return context
 
 
-def watch(page):
-    seen = PageWatch()
+def watch(page, origin):
+    seen = PageWatch(origin)
     page.on("request", lambda request: seen.requests.append(request.url))
     page.on(
         "response",
@@ -75,6 +100,22 @@ def assert_well_behaved(seen):
     foreign = seen.foreign_requests()
     assert not foreign, f"requests to other hosts: {foreign}"
     assert not seen.errors, f"console errors or policy violations: {seen.errors}"
+
+
+def focused(page, script):
+    """Evaluate `script` about the focused element, named `element` in it."""
+    return page.evaluate(f"(element => {script})(document.activeElement)")
+
+
+def tab_until(page, selector, limit=80):
+    """Press Tab until the focus is inside `selector`; the elements passed on the way."""
+    passed = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page, f"element.closest({selector!r}) !== null"):
+            return passed
+        passed.append(focused(page, "element.outerHTML.slice(0, 80)"))
+    raise AssertionError(f"{selector} was not reached in {limit} presses of Tab")
 
 
 # Lazy images below the fold would show as empty boxes in a full-page shot.

@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.site import open_context
+from tests.browser.site import focused, tab_until
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,14 @@ AXE_PAGES = {
     "support": "/support/",
 }
 STORY = AXE_PAGES["story-jamnews"]
-FOCUSED = "document.activeElement"
+# The house story carries every kind of prompt control; each is pressed in turn.
+HOUSE_STORY = AXE_PAGES["story-ocmedia"]
+PROMPT_CONTROLS = [
+    ".prompt--header [data-prompt-dismiss]",
+    ".prompt--inline [data-prompt-dismiss]",
+    ".prompt--article_end[data-kind=fundraiser] [data-prompt-dismiss]",
+    ".prompt--article_end[data-kind=membership] [data-prompt-member]",
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,25 +32,30 @@ def axe():
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_it_has_no_axe_violations(live_site, browser, axe, scheme):
-    context = open_context(browser, "desktop", scheme)
+def test_it_has_no_axe_violations(new_context, axe, scheme):
+    context = new_context("desktop", scheme)
     page = context.new_page()
     reports = {}
     for name, path in AXE_PAGES.items():
         page.goto(path)
-        results = axe.run(page)
-        if results.violations_count:
-            reports[name] = results.generate_report()
+        reports[name] = axe_report(axe, page)
     context.close()
-    assert not reports, "\n".join(f"{name}: {text}" for name, text in reports.items())
+    assert_no_violations(reports)
 
 
-def focused(page, script):
-    return page.evaluate(f"(element => {script})({FOCUSED})")
+def axe_report(axe, page):
+    """axe-core's findings on the page as it stands now; '' when there are none."""
+    results = axe.run(page)
+    return results.generate_report() if results.violations_count else ""
 
 
-def test_it_lets_a_keyboard_reader_skip_to_the_story(live_site, browser):
-    context = open_context(browser)
+def assert_no_violations(reports):
+    found = {name: text for name, text in reports.items() if text}
+    assert not found, "\n".join(f"{name}: {text}" for name, text in found.items())
+
+
+def test_it_lets_a_keyboard_reader_skip_to_the_story(new_context):
+    context = new_context()
     page = context.new_page()
     page.goto("/")
     page.keyboard.press("Tab")
@@ -61,25 +73,44 @@ def test_it_lets_a_keyboard_reader_skip_to_the_story(live_site, browser):
     context.close()
 
 
-def tab_until(page, selector, limit=80):
-    """Press Tab until the focus is inside `selector`; the elements passed on the way."""
-    passed = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused(page, f"element.closest({selector!r}) !== null"):
-            return passed
-        passed.append(focused(page, "element.outerHTML.slice(0, 80)"))
-    raise AssertionError(f"{selector} was not reached in {limit} presses of Tab")
-
-
-def test_it_lets_a_keyboard_reader_reach_every_prompt(live_site, browser):
-    context = open_context(browser)
+def test_it_lets_a_keyboard_reader_reach_every_prompt(new_context):
+    context = new_context()
     page = context.new_page()
     page.goto(STORY)
     for placement in ("header", "inline", "article_end"):
         tab_until(page, f".prompt--{placement}")
         assert focused(page, "element.matches('.prompt__button')")
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_it_lets_a_keyboard_reader_hide_prompts_and_bring_them_back(
+    new_context, axe, scheme
+):
+    page = new_context("desktop", scheme).new_page()
+    page.goto(HOUSE_STORY)
+    assert page.locator(".prompt__control:visible").count() == 6
+    reports = {"story, controls shown": axe_report(axe, page)}
+    for control in PROMPT_CONTROLS:
+        tab_until(page, control)
+        assert focus_is_visible(page), control
+        page.keyboard.press("Enter")
+        prompt = control.split()[0]
+        assert page.locator(prompt).is_hidden(), f"Enter on {control} hides it"
+        assert focused(page, "element.id") == "content", "the focus stays in the page"
+    reports["story, prompts hidden"] = axe_report(axe, page)
+
+    page.goto("/support/")
+    tab_until(page, "[data-prompt-reset] button")
+    assert focused(page, "element.textContent") == "Show appeals again"
+    assert focus_is_visible(page)
+    reports["support, reset shown"] = axe_report(axe, page)
+    page.keyboard.press("Enter")
+    assert page.locator("[data-prompt-reset]").is_hidden()
+    assert focused(page, "element.id") == "content", "the focus stays in the page"
+    page.goto(HOUSE_STORY)
+    assert page.locator(".prompt--header").is_visible()
+    assert_no_violations(reports)
 
 
 def focus_is_visible(page):
@@ -93,8 +124,8 @@ def focus_is_visible(page):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_it_shows_where_the_keyboard_focus_is(live_site, browser, scheme):
-    context = open_context(browser, "desktop", scheme)
+def test_it_shows_where_the_keyboard_focus_is(new_context, scheme):
+    context = new_context("desktop", scheme)
     page = context.new_page()
     page.goto(STORY)
     invisible, reached = [], 0
@@ -116,8 +147,8 @@ def test_it_shows_where_the_keyboard_focus_is(live_site, browser, scheme):
     assert invisible == []
 
 
-def test_it_marks_other_languages_in_the_tweet(live_site, browser):
-    context = open_context(browser)
+def test_it_marks_other_languages_in_the_tweet(new_context):
+    context = new_context()
     page = context.new_page()
     page.goto(STORY)
     assert page.locator("html").get_attribute("lang") == "en"
@@ -127,8 +158,8 @@ def test_it_marks_other_languages_in_the_tweet(live_site, browser):
     context.close()
 
 
-def test_it_gives_every_picture_a_text_alternative(live_site, browser):
-    context = open_context(browser)
+def test_it_gives_every_picture_a_text_alternative(new_context):
+    context = new_context()
     page = context.new_page()
     missing = {}
     for name, path in AXE_PAGES.items():
@@ -146,8 +177,8 @@ def test_it_gives_every_picture_a_text_alternative(live_site, browser):
 
 
 @pytest.mark.parametrize("name", list(AXE_PAGES))
-def test_it_has_one_of_each_landmark_and_one_h1(live_site, browser, name):
-    context = open_context(browser)
+def test_it_has_one_of_each_landmark_and_one_h1(new_context, name):
+    context = new_context()
     page = context.new_page()
     page.goto(AXE_PAGES[name])
     counts = {
@@ -163,8 +194,8 @@ def test_it_has_one_of_each_landmark_and_one_h1(live_site, browser, name):
     ("motion", "scroll", "transition"),
     [("reduce", "auto", "0s"), ("no-preference", "smooth", "0.12s")],
 )
-def test_it_respects_reduced_motion(live_site, browser, motion, scroll, transition):
-    context = open_context(browser, reduced_motion=motion)
+def test_it_respects_reduced_motion(new_context, motion, scroll, transition):
+    context = new_context(reduced_motion=motion)
     page = context.new_page()
     page.goto(STORY)
     assert (

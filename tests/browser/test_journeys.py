@@ -8,18 +8,18 @@ import re
 
 import pytest
 
-from tests.browser.site import assert_well_behaved, open_context, watch
+from tests.browser.site import assert_well_behaved, watch
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"])
 def test_it_takes_a_reader_from_home_to_story_tag_search_and_support(
-    live_site, browser, viewport
+    live_site, new_context, viewport
 ):
-    context = open_context(browser, viewport)
+    context = new_context(viewport)
     page = context.new_page()
-    seen = watch(page)
+    seen = watch(page, live_site.origin)
 
     page.goto("/")
     lead = page.locator(".card--lead .card__headline a")
@@ -54,10 +54,10 @@ def test_it_takes_a_reader_from_home_to_story_tag_search_and_support(
     assert_well_behaved(seen)
 
 
-def test_it_reads_fine_without_javascript(live_site, browser):
-    context = open_context(browser, java_script_enabled=False)
+def test_it_reads_fine_without_javascript(live_site, new_context):
+    context = new_context(java_script_enabled=False)
     page = context.new_page()
-    seen = watch(page)
+    seen = watch(page, live_site.origin)
     page.goto("/story/baku-rally-in-support-of-ukraine/")
     assert page.locator("#story-headline").is_visible()
     assert page.locator(".story__lead img").evaluate("image => image.naturalWidth") > 0

@@ -4,7 +4,6 @@ import pytest
 
 from tests.browser.site import (
     assert_well_behaved,
-    open_context,
     screenshot,
     watch,
 )
@@ -25,10 +24,10 @@ PAGES = {
 
 @pytest.mark.parametrize("viewport", ["mobile", "desktop"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_it_fits_every_page_to_the_screen(live_site, browser, viewport, scheme):
-    context = open_context(browser, viewport, scheme)
+def test_it_fits_every_page_to_the_screen(live_site, new_context, viewport, scheme):
+    context = new_context(viewport, scheme)
     page = context.new_page()
-    seen = watch(page)
+    seen = watch(page, live_site.origin)
     overflowing = {}
     for name, path in PAGES.items():
         page.goto(path)
@@ -45,8 +44,8 @@ def test_it_fits_every_page_to_the_screen(live_site, browser, viewport, scheme):
     assert_well_behaved(seen)
 
 
-def test_it_prints_a_story_without_the_site_around_it(live_site, browser):
-    context = open_context(browser)
+def test_it_prints_a_story_without_the_site_around_it(new_context):
+    context = new_context()
     page = context.new_page()
     page.emulate_media(media="print")
     page.goto(PAGES["story-jamnews"])
@@ -59,3 +58,25 @@ def test_it_prints_a_story_without_the_site_around_it(live_site, browser):
     assert "jam-news.net" in spelled_out
     screenshot(page, "story-jamnews-print")
     context.close()
+
+
+def test_it_sets_the_home_appeal_beside_its_button_on_wide_screens(new_context):
+    page = new_context("desktop").new_page()
+    page.goto(PAGES["home"])
+    appeal = page.locator(".prompt--home")
+    heading = appeal.locator("[data-variant]:visible .prompt__heading").bounding_box()
+    button = appeal.locator("[data-variant]:visible .prompt__button").bounding_box()
+    assert button["x"] > heading["x"] + heading["width"]
+    assert button["y"] < heading["y"] + heading["height"] * 2
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_it_lines_up_the_search_filters(new_context, viewport):
+    page = new_context(viewport).new_page()
+    page.goto(PAGES["search"])
+    heights = page.locator(
+        ".filters select, .filters input:not([name=q])"
+    ).evaluate_all(
+        "fields => fields.map(field => field.getBoundingClientRect().height)"
+    )
+    assert len(set(heights)) == 1, f"filter fields of different heights: {heights}"

@@ -96,12 +96,14 @@
     });
   }
 
-  function hide(aside) {
-    if (aside.contains(document.activeElement)) {
+  // Hiding the element that holds the focus would drop a keyboard reader at
+  // the top of the page; they go on from the start of the content instead.
+  function hide(element) {
+    if (element.contains(document.activeElement)) {
       var main = document.getElementById("content");
       if (main) main.focus();
     }
-    aside.hidden = true;
+    element.hidden = true;
   }
 
   function report(aside, version) {
@@ -175,7 +177,7 @@
       delete state.member;
       state.dismissed = {};
       save(state);
-      reset.hidden = true;
+      hide(reset);
     });
   }
 
