@@ -140,11 +140,16 @@ def test_every_public_page_keeps_to_its_query_budget(client, settings, stories):
                 # Cold, the search form's section list and the navigation's
                 # are the same query once; the navigation is then cached.
                 repeated[name] = [sql for sql, n in Counter(queries).items() if n > 1]
-    assert counts == {
+    expected = {
         (name, warm): budget
         for name, (_, *budgets) in PAGES.items()
         for warm, budget in zip((True, False), budgets, strict=True)
     }
+    if connection.vendor == "postgresql":
+        # Full-text search counts its matches apart from ranking the newest of them.
+        expected["search", True] += 1
+        expected["search", False] += 1
+    assert counts == expected
     assert not any(repeated.values()), repeated
 
 
