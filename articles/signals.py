@@ -1,6 +1,7 @@
 """Cache invalidation, the only thing signals are used for."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
@@ -38,9 +39,18 @@ def reindex_saved_story(sender, instance, raw=False, **kwargs):
         search.index_articles([instance.pk])
 
 
+def _deleting_stories(origin):
+    """Whether a deletion started from stories (their tags go with them)."""
+    if isinstance(origin, Article):
+        return True
+    return isinstance(origin, QuerySet) and origin.model is Article
+
+
 @receiver(post_save, sender=TaggedItem)
 @receiver(post_delete, sender=TaggedItem)
-def reindex_retagged_story(sender, instance, raw=False, **kwargs):
+def reindex_retagged_story(sender, instance, raw=False, origin=None, **kwargs):
+    if _deleting_stories(origin):
+        return  # the story goes, and its search document with it
     story_type = ContentType.objects.get_for_model(Article)
     if not raw and instance.content_type_id == story_type.pk:
         search.index_articles([instance.object_id])

@@ -306,3 +306,14 @@ def test_the_results_page_costs_the_same_queries_for_many_stories(
 def test_every_story_gets_a_search_document(client):
     story = make_article(headline="Indexed on save")
     assert Article.objects.filter(pk=story.pk, search_document__isnull=False).exists()
+
+
+def test_deleting_a_tagged_story_deletes_its_search_document():
+    story = make_article(tags=["baku", "ukraine"])
+    Article.objects.filter(pk=story.pk).first().delete()
+    another = make_article(tags=["baku"])
+    Article.objects.filter(pk=another.pk).delete()
+    assert not Article.objects.filter(pk__in=[story.pk, another.pk]).exists()
+    assert not SearchDocument.objects.filter(
+        article_id__in=[story.pk, another.pk]
+    ).exists()
