@@ -8,9 +8,14 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-# Recycle workers now and then so a slow leak never takes a small server down.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never takes a small server down;
+# rarely enough that a busy server does not spend its time starting workers.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
+# Workers fork from a master that has loaded Django already, so a new or
+# recycled worker is serving within milliseconds. (Database connections are
+# opened per worker, on first use, never in the master.)
+preload_app = os.environ.get("GUNICORN_PRELOAD", "on") != "off"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
