@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
 import nh3
@@ -65,6 +66,20 @@ def sanitise_body(html):
     """Story body HTML reduced to the allow-list; an empty editor gives ''."""
     cleaned = _body_cleaner.clean(html or "")
     return "" if _EMPTY.match(cleaned) else cleaned
+
+
+_ANY_TAG = re.compile(r"<[^>]+>")
+_ANY_MARKER = re.compile(r"\[embed:[-a-zA-Z0-9_]+\]")
+
+
+def plain_text(fragment):
+    """An HTML fragment's words: tags and embed markers dropped, entities decoded.
+
+    Tags become spaces (unlike strip_tags), so words in adjacent paragraphs
+    stay apart.
+    """
+    text = _ANY_MARKER.sub(" ", _ANY_TAG.sub(" ", fragment or ""))
+    return " ".join(unescape(text).split())
 
 
 def sanitise_embed(html):

@@ -19,7 +19,11 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def client_ip(request):
-    """The reader's address: the proxy's view of it when one stands in front."""
+    """The client's address: the proxy's view of it when one stands in front.
+
+    The one place the site reads it: the sign-in lockout and the prompt
+    counters' rate limit both ask here.
+    """
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         # Our proxy appends the address it saw; anything before it came from
         # the client and could be forged.

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.lockout import client_ip
 from articles.models import PromptDailyStat
 
 RATE_WINDOW_SECONDS = 60
@@ -43,23 +44,15 @@ def is_prefetch(request):
     return False
 
 
-def client_address(request):
-    # Behind the proxy that DJANGO_BEHIND_PROXY names, the address it appended
-    # last is the only one it vouches for; anything earlier the client wrote.
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def within_rate_limit(request, bucket):
     """Whether this client may be counted once more in this minute's window."""
     limit = settings.NEWSROOM_PROMPT_RATE_LIMIT
     if limit == 0:
         return True
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+        settings.SECRET_KEY.encode(),
+        (client_ip(request) or "").encode(),
+        hashlib.sha256,
     ).hexdigest()[:24]
     window = int(time.time() // RATE_WINDOW_SECONDS)
     key = f"prompts:rate:{bucket}:{window}:{digest}"

@@ -11,7 +11,6 @@ Other databases (SQLite) match every word, case-insensitively in any
 alphabet, and list the newest first.
 """
 
-import html
 import re
 import string
 import unicodedata
@@ -31,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import TaggedItem
 
-from articles.html import split_blocks
+from articles.html import plain_text, split_blocks
 from articles.models import Article, Embed, SearchDocument
 
 # English stems English words ("rallies" finds "rally"); 'simple' keeps words
@@ -47,19 +46,11 @@ SNIPPET_WORDS = 30
 # match a third of the archive: only the most recent matches are ranked.
 RANKED_MATCHES = 200
 _PUNCTUATION = string.punctuation + "«»“”„‘’‚…–—"
-_TAG = re.compile(r"<[^>]+>")
-_MARKER = re.compile(r"\[embed:[-a-zA-Z0-9_]+\]")
 
 
 def fold(text):
     """Text in the form matching compares: compatibility-normalised, case-folded."""
     return unicodedata.normalize("NFKC", text).casefold()
-
-
-def plain_text(fragment):
-    """An HTML fragment's words: tags and embed markers dropped, entities decoded."""
-    text = _MARKER.sub(" ", _TAG.sub(" ", fragment or ""))
-    return " ".join(html.unescape(text).split())
 
 
 def query_words(text):

@@ -6,7 +6,7 @@ build_absolute_uri). article.html renders the result with one loop and the
 |jsonld filter.
 """
 
-from articles.search import plain_text
+from articles.html import plain_text
 
 DESCRIPTION_LENGTH = 300
 
