@@ -35,6 +35,6 @@ def editor_client(client, demo):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    media = Path(settings.MEDIA_ROOT)
-    if media.name.startswith("newsroom-test-media-"):
-        shutil.rmtree(media, ignore_errors=True)
+    for folder in (Path(settings.MEDIA_ROOT), Path(settings.STATIC_ROOT)):
+        if folder.name.startswith(("newsroom-test-media-", "newsroom-test-static-")):
+            shutil.rmtree(folder, ignore_errors=True)

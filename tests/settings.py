@@ -12,5 +12,7 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
 NEWSROOM_CHANGE_STAMP = Path(MEDIA_ROOT) / "changed"
+# Tests never collect static files; an empty folder keeps whitenoise quiet.
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 # The test client speaks plain http; the HTTPS settings themselves are tested.
 SECURE_SSL_REDIRECT = False
