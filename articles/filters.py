@@ -31,7 +31,10 @@ class ArticleFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     section = django_filters.ModelChoiceFilter(
-        queryset=Section.objects.all(), to_field_name="slug", empty_label="Any section"
+        queryset=Section.objects.all(),
+        to_field_name="slug",
+        label="Section",
+        empty_label="Any section",
     )
     # A text box, not a list: a newsroom has thousands of tags.
     tag = django_filters.ModelChoiceFilter(
@@ -48,12 +51,18 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="authors",
         queryset=Author.objects.all(),
         to_field_name="slug",
+        label="Author",
         empty_label="Any author",
     )
     outlet = django_filters.ModelChoiceFilter(
-        queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet"
+        queryset=Outlet.objects.all(),
+        to_field_name="slug",
+        label="Outlet",
+        empty_label="Any outlet",
     )
-    language = django_filters.CharFilter(max_length=35, validators=[language_validator])
+    language = django_filters.CharFilter(
+        label="Language", max_length=35, validators=[language_validator]
+    )
     published_after = django_filters.DateFilter(
         field_name="published_at",
         lookup_expr="date__gte",
@@ -78,4 +87,6 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         # The words go last: search ranks what the other filters leave.
         queryset = super().filter_queryset(queryset)
-        return search(queryset, self.form.cleaned_data.get("q") or "")
+        data = self.form.cleaned_data
+        narrowed = any(data.get(name) for name in self.filters if name != "q")
+        return search(queryset, data.get("q") or "", narrowed=narrowed)

@@ -11,10 +11,14 @@ Other databases (SQLite) match every word, case-insensitively in any
 alphabet, and list the newest first.
 """
 
+import json
 import re
 import string
 import unicodedata
 from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
@@ -25,7 +29,9 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, transaction
 from django.db.models import BigIntegerField, F, Func, IntegerField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import TaggedItem
@@ -45,6 +51,9 @@ SNIPPET_WORDS = 30
 # Ranking reads the vector of every match it orders, and a common word can
 # match a third of the archive: only the most recent matches are ranked.
 RANKED_MATCHES = 200
+# A word in this share of the archive or more is found quickest by reading the
+# newest stories until enough match; a rarer one through the GIN index.
+COMMON_SHARE = 0.25
 _PUNCTUATION = string.punctuation + "«»“”„‘’‚…–—"
 
 
@@ -68,62 +77,96 @@ def index_articles(article_ids, using="default"):
     rows = list(
         Article.objects.using(using)
         .filter(pk__in=list(article_ids))
-        .values_list("pk", "headline", "standfirst", "body")
+        .values_list("pk", "headline", "standfirst", "body", "status", "published_at")
     )
     if not rows:
         return 0
     tags = _tag_names([pk for pk, *_ in rows], using)
     embed_slugs = {
         pk: [block.embed_slug for block in split_blocks(body) if block.embed_slug]
-        for pk, _, _, body in rows
+        for pk, _, _, body, *_ in rows
     }
     embeds = dict(
         Embed.objects.using(using)
         .filter(slug__in={slug for slugs in embed_slugs.values() for slug in slugs})
         .values_list("slug", "text")
     )
-    postgresql = is_postgresql(using)
-    documents, parts = [], []
-    for pk, headline, standfirst, body in rows:
+    documents = []
+    for pk, headline, standfirst, body, status, published_at in rows:
         embed_text = [plain_text(embeds.get(slug, "")) for slug in embed_slugs[pk]]
         body_text = plain_text(body)
-        extra = " ".join([*tags[pk], *embed_text])
-        parts.append((pk, headline, standfirst, body_text, extra))
         documents.append(
-            SearchDocument(
+            _Document(
                 article_id=pk,
+                headline=headline,
+                standfirst=standfirst,
+                body=body_text,
+                extra=" ".join([*tags[pk], *embed_text]),
                 text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
-                folded=""
-                if postgresql
-                else fold(" ".join([headline, standfirst, body_text, extra])),
+                published_at=published_at
+                if status == Article.Status.PUBLISHED
+                else None,
             )
         )
-    with transaction.atomic(using=using):
+    if is_postgresql(using):
+        _write_vectors(documents, using)
+    else:
         SearchDocument.objects.using(using).bulk_create(
-            documents,
+            [document.for_sqlite() for document in documents],
             update_conflicts=True,
             unique_fields=["article"],
-            update_fields=["text", "folded"],
+            update_fields=["text", "folded", "published_at"],
         )
-        if postgresql:
-            _write_vectors(parts, using)
     return len(documents)
 
 
-def _write_vectors(parts, using):
-    """Weighted vectors for many stories in one statement (arrays, not rows of SQL)."""
-    columns = list(zip(*parts, strict=True))
+@dataclass(frozen=True)
+class _Document:
+    article_id: int
+    headline: str
+    standfirst: str
+    body: str
+    extra: str  # tags and embedded posts
+    text: str  # what snippets are cut from
+    published_at: datetime | None
+
+    def for_sqlite(self):
+        words = " ".join([self.headline, self.standfirst, self.body, self.extra])
+        return SearchDocument(
+            article_id=self.article_id,
+            text=self.text,
+            folded=fold(words),
+            published_at=self.published_at,
+        )
+
+
+def _write_vectors(documents, using):
+    """Many stories' documents in one statement (arrays, not rows of SQL).
+
+    Each row is written once, vector included: a row inserted and then
+    updated would leave a dead copy of every story's text behind."""
+    columns = [
+        [getattr(document, field.name) for document in documents]
+        for field in fields(_Document)
+    ]
     with connections[using].cursor() as cursor:
-        cursor.execute(_VECTOR_UPDATE, [list(column) for column in columns])
+        cursor.execute(_UPSERT, columns)
 
 
 # One array per field; each field weighted, in every configuration. Only
 # constants go into the SQL text; the stories' words are parameters.
-_VECTOR_UPDATE = """
-    UPDATE {table} AS document SET vector = {vector}
-    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])
-        AS story(id, headline, standfirst, body, extra)
-    WHERE document.article_id = story.id
+_UPSERT = """
+    INSERT INTO {table} AS document (article_id, text, folded, published_at, vector)
+    SELECT story.id, story.text, '', story.published_at, {vector}
+    FROM unnest(
+        %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+        %s::timestamptz[]
+    ) AS story(id, headline, standfirst, body, extra, text, published_at)
+    ON CONFLICT (article_id) DO UPDATE SET
+        text = excluded.text,
+        folded = excluded.folded,
+        published_at = excluded.published_at,
+        vector = excluded.vector
 """.format(  # noqa: S608
     table=SearchDocument._meta.db_table,
     vector=" || ".join(
@@ -154,49 +197,108 @@ def _query(text):
     return query
 
 
-def search(queryset, text):
+def search(queryset, text, narrowed=True):
     """The stories of `queryset` matching `text`, best match first where ranked.
 
     Apply it after every other filter: on PostgreSQL it keeps the
-    RANKED_MATCHES most recent matches of what it is given.
+    RANKED_MATCHES most recent matches of what it is given. `narrowed=False`
+    says `queryset` is every published story, which PostgreSQL can then
+    search without reading the stories themselves.
     """
     words = query_words(text)
     if not words:
         return queryset
     if is_postgresql(queryset.db):
         query = _query(text)
-        recent = (
-            queryset.filter(search_document__vector=query)
-            .order_by("-published_at")
-            .values("pk")[:RANKED_MATCHES]
-        )
-        # Ranked after the limit (ranking reads each vector), and only once:
-        # the result count and the page then read the stories by id.
-        matches = (
-            queryset.filter(pk__in=recent)
-            .annotate(rank=SearchRank(F("search_document__vector"), query))
-            .values_list("pk", "rank", "published_at")
-        )
-        ranked = [
-            pk
-            for pk, _, _ in sorted(
-                matches, key=lambda match: (-match[1], -match[2].timestamp())
-            )
-        ]
+        with _index_scans_only(queryset.db) as documents:
+            expected = _expected_matches(query, queryset.db)
+            common = documents > 0 and expected >= documents * COMMON_SHARE
+            recent = _recent_matches(queryset, query, narrowed, common)
+            ranked = _rank(queryset, query, recent)
+        # The ids go as one array, not a parameter each: the count and the
+        # page both send them.
+        ids = Cast(Value(ranked), ArrayField(BigIntegerField()))
         position = Func(
-            Cast(Value(ranked), ArrayField(BigIntegerField())),
-            F("pk"),
-            function="array_position",
-            output_field=IntegerField(),
+            ids, F("pk"), function="array_position", output_field=IntegerField()
         )
         return (
-            queryset.filter(pk__in=ranked)
+            queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ranked]))
             .annotate(search_position=position)
             .order_by("search_position")
         )
     for word in words:
         queryset = queryset.filter(search_document__folded__contains=word)
     return queryset
+
+
+@contextmanager
+def _index_scans_only(using):
+    """Keep PostgreSQL from reading every search document in turn, for one
+    transaction; gives the planner's count of documents.
+
+    The documents' table is narrow (their vectors are stored out of line), so
+    the planner thinks scanning all of it cheap; it does not count the
+    reading of each vector such a scan does, hundreds of times what the GIN
+    index costs.
+    """
+    connection = connections[using]
+    enclosed = connection.in_atomic_block
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), reltuples"
+            " FROM pg_class WHERE oid = %s::regclass",
+            [SearchDocument._meta.db_table],
+        )
+        yield max(0, cursor.fetchone()[1])
+        if enclosed:  # the enclosing transaction goes on: give it back
+            cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+def _expected_matches(query, using):
+    """How many documents PostgreSQL's statistics expect to match `query` (it
+    estimates this without reading them)."""
+    matching = SearchDocument.objects.using(using).filter(vector=query)
+    plan = matching.values("article").explain(format="json")
+    return json.loads(plan)[0]["Plan"]["Plan Rows"]
+
+
+def _recent_matches(queryset, query, narrowed, common):
+    """The ids of the RANKED_MATCHES most recent stories of `queryset` matching
+    `query` (a subquery).
+
+    Which way is quick depends on how many stories match. When many do
+    (`common`), the newest stories are read in order until enough match.
+    Otherwise the GIN index finds every match and they are sorted by date:
+    from the search documents alone when no other filter applies, else with
+    the stories.
+    """
+    if common:
+        matches = queryset.filter(search_document__vector=query).order_by(
+            "-published_at"
+        )
+        return matches.values("pk")[:RANKED_MATCHES]
+    if not narrowed:
+        documents = SearchDocument.objects.using(queryset.db).filter(
+            vector=query, published_at__lte=timezone.now()
+        )
+        return documents.order_by("-published_at").values("article_id")[:RANKED_MATCHES]
+    matches = queryset.filter(search_document__vector=query).order_by(
+        "-search_document__published_at"
+    )
+    return matches.values("pk")[:RANKED_MATCHES]
+
+
+def _rank(queryset, query, recent):
+    """The ids of the `recent` matches, best match first, then newest.
+
+    Ranking reads each match's vector, so it runs once, after the limit: the
+    result count and the page then read the stories by id."""
+    matches = (
+        queryset.filter(pk__in=recent)
+        .annotate(rank=SearchRank(F("search_document__vector"), query))
+        .order_by("-rank", "-published_at", "-pk")
+    )
+    return list(matches.values_list("pk", flat=True))
 
 
 def is_capped(count, using="default"):

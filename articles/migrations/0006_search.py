@@ -1,4 +1,4 @@
-"""Search documents for stories, their GIN index on PostgreSQL, and a first fill."""
+"""Search documents for stories and their GIN index on PostgreSQL (0007 fills them)."""
 
 import django.contrib.postgres.search
 import django.db.models.deletion
@@ -25,17 +25,6 @@ def untune(apps, schema_editor):
         schema_editor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
 
 
-def index_existing_stories(apps, schema_editor):
-    # The indexer reads only fields that exist from 0001 on, by name.
-    from articles.search import index_articles
-
-    alias = schema_editor.connection.alias
-    Article = apps.get_model("articles", "Article")
-    ids = list(Article.objects.using(alias).values_list("pk", flat=True))
-    for start in range(0, len(ids), 500):
-        index_articles(ids[start : start + 500], using=alias)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -57,5 +46,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(tune_for_postgresql, untune, elidable=False),
-        migrations.RunPython(index_existing_stories, migrations.RunPython.noop),
     ]

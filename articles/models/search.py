@@ -24,6 +24,10 @@ class SearchDocument(models.Model):
     # and embeds. Its GIN index, "search_document_vector_gin", is created by
     # migration 0005 on PostgreSQL alone, so it is not declared here.
     vector = SearchVectorField(null=True)
+    # The story's publication time while its status is published, else NULL:
+    # PostgreSQL orders matches by it without reading the stories' rows. Only
+    # an ordering hint: published() still decides what readers see.
+    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["article"]
