@@ -12,7 +12,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import parse_http_date_safe
 
 from articles.cache import GENERATION_KEY, new_generation, sync_local_cache
 
@@ -24,6 +30,13 @@ CACHED_PARAMETERS = {"page"}
 # the key, so a story shared with a unique `fbclid` per click is still cached.
 IGNORED_PARAMETERS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid)$")
 UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache", "max-age=0"}
+# A reader's conditional GET headers (request.META names).
+CONDITIONS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,9 @@ class PageCacheMiddleware:
     story going live or a prompt's window turning shows on the next request.
     Staff (anyone with a session), previews, the admin, writes, and responses
     that set cookies or say private/no-store are never cached.
+
+    It comes first among the middleware: a page is kept with the headers the
+    others gave it, and served again without running them.
     """
 
     def __init__(self, get_response):
@@ -76,15 +92,18 @@ class PageCacheMiddleware:
         if page is not None and page.generation == generation.token:
             response = page.response()
             response["X-Page-Cache"] = "hit"
-            _mark_public(response, generation.valid_until - now)
-            return response
+            return _answer(request, response, generation.valid_until - now)
 
+        # The page is made whole, whatever the reader's copy, so it can be
+        # kept; whether that copy is still good is answered afterwards.
+        conditions = {h: request.META.pop(h) for h in CONDITIONS if h in request.META}
         response = self.get_response(request)
+        request.META.update(conditions)
         if not _is_shareable(response):
             return response
-        _mark_public(response, generation.valid_until - now)
         if key and request.method == "GET":
-            set_response_etag(response)
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             headers = tuple(
                 (name, value)
                 for name, value in response.items()
@@ -96,7 +115,7 @@ class PageCacheMiddleware:
                 max(1, int(generation.valid_until - now)),
             )
             response["X-Page-Cache"] = "miss"
-        return response
+        return _answer(request, response, generation.valid_until - now)
 
     def is_anonymous_read(self, request):
         return (
@@ -132,6 +151,17 @@ def _is_shareable(response):
         return False
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
     return "cookie" not in vary and "*" not in vary
+
+
+def _answer(request, response, seconds_left):
+    """A shareable page marked public, or 304 when the reader's copy is current."""
+    _mark_public(response, seconds_left)
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
 
 
 def _mark_public(response, seconds_left):

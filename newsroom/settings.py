@@ -104,12 +104,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a page from the cache is answered before anything else runs, with
+    # the headers the middleware below gave it when it was made; it touches
+    # no database.
+    "articles.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "articles.middleware.SecurityHeadersMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and auth: a page served from the cache touches no database.
-    "articles.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles.cache import forget_pages
 from articles.models import (
     Correction,
     Embed,
@@ -71,6 +72,36 @@ def test_it_answers_a_conditional_get_with_not_modified(client):
     changed = client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200
     assert "A new headline" in page_text(changed)
+
+
+def test_a_conditional_get_that_misses_still_fills_the_cache(
+    client, django_assert_num_queries
+):
+    story = make_article()
+    etag = client.get(story.get_absolute_url())["ETag"]
+    forget_pages()  # say a CDN revalidates after a change elsewhere
+    revalidated = client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert revalidated.status_code == 304
+    assert "public" in revalidated["Cache-Control"]
+    with django_assert_num_queries(0):
+        again = client.get(story.get_absolute_url())
+    assert again["X-Page-Cache"] == "hit"
+
+
+def test_a_page_from_the_cache_keeps_every_security_header(client):
+    story = make_article()
+    first = client.get(story.get_absolute_url())
+    second = client.get(story.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "Cross-Origin-Opener-Policy",
+        "X-Frame-Options",
+    ):
+        assert second[header] == first[header], header
 
 
 def test_it_serves_head_requests_from_the_cache(client, django_assert_num_queries):
