@@ -41,15 +41,13 @@ CONDITIONS = (
 
 @dataclass(frozen=True)
 class CachedPage:
-    generation: str
-    content: bytes
-    headers: tuple
+    """A page as the middleware below made it, before it was marked public.
 
-    def response(self):
-        response = HttpResponse(self.content)
-        for name, value in self.headers:
-            response[name] = value
-        return response
+    The cache stores a pickled copy, so every reader gets a fresh response.
+    """
+
+    generation: str
+    response: HttpResponse
 
 
 class PageCacheMiddleware:
@@ -90,7 +88,7 @@ class PageCacheMiddleware:
             generation = new_generation(now)
         page = found.get(key)
         if page is not None and page.generation == generation.token:
-            response = page.response()
+            response = page.response
             response["X-Page-Cache"] = "hit"
             return _answer(request, response, generation.valid_until - now)
 
@@ -104,14 +102,9 @@ class PageCacheMiddleware:
         if key and request.method == "GET":
             if not response.has_header("ETag"):
                 set_response_etag(response)
-            headers = tuple(
-                (name, value)
-                for name, value in response.items()
-                if name not in {"Cache-Control", "X-Page-Cache"}
-            )
             cache.set(
                 key,
-                CachedPage(generation.token, response.content, headers),
+                CachedPage(generation.token, response),
                 max(1, int(generation.valid_until - now)),
             )
             response["X-Page-Cache"] = "miss"
@@ -156,6 +149,8 @@ def _is_shareable(response):
 def _answer(request, response, seconds_left):
     """A shareable page marked public, or 304 when the reader's copy is current."""
     _mark_public(response, seconds_left)
+    if not any(condition in request.META for condition in CONDITIONS):
+        return response
     return get_conditional_response(
         request,
         etag=response.get("ETag"),
@@ -168,6 +163,12 @@ def _mark_public(response, seconds_left):
     """Tell browsers and CDNs how long the page stays fresh, never past the next
     scheduled change."""
     max_age = max(0, min(settings.NEWSROOM_PAGE_MAX_AGE, int(seconds_left)))
+    if "Cache-Control" not in response:  # as every page from the cache
+        response["Cache-Control"] = (
+            f"public, max-age={max_age}, "
+            f"stale-while-revalidate={settings.NEWSROOM_PAGE_STALE_SECONDS}"
+        )
+        return
     patch_cache_control(
         response,
         public=True,
