@@ -39,6 +39,11 @@ CONDITIONS = (
 )
 
 
+# Changes whenever CachedPage does: pages a previous release kept in a shared
+# cache are then never read back in a shape this one does not know.
+PAGE_KEY_PREFIX = "pages:v2:"
+
+
 @dataclass(frozen=True)
 class CachedPage:
     """A page as the middleware below made it, before it was marked public.
@@ -131,7 +136,7 @@ def page_key(request):
     address = f"{request.scheme}://{request.get_host()}{request.path}"
     if kept:
         address += "?" + urlencode(kept)
-    return "pages:" + hashlib.sha256(address.encode()).hexdigest()
+    return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _is_shareable(response):
