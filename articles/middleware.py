@@ -168,7 +168,10 @@ def _mark_public(response, seconds_left):
     """Tell browsers and CDNs how long the page stays fresh, never past the next
     scheduled change."""
     max_age = max(0, min(settings.NEWSROOM_PAGE_MAX_AGE, int(seconds_left)))
-    if "Cache-Control" not in response:  # as every page from the cache
+    # Pages are kept without Cache-Control, so a hit writes the header
+    # outright; patch_cache_control (parsing and merging) is for views that
+    # set directives of their own.
+    if "Cache-Control" not in response:
         response["Cache-Control"] = (
             f"public, max-age={max_age}, "
             f"stale-while-revalidate={settings.NEWSROOM_PAGE_STALE_SECONDS}"

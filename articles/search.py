@@ -109,7 +109,7 @@ def index_articles(article_ids, using="default"):
             )
         )
     if is_postgresql(using):
-        _write_vectors(documents, using)
+        _upsert_on_postgresql(documents, using)
     else:
         SearchDocument.objects.using(using).bulk_create(
             [document.for_sqlite() for document in documents],
@@ -140,7 +140,7 @@ class _Document:
         )
 
 
-def _write_vectors(documents, using):
+def _upsert_on_postgresql(documents, using):
     """Many stories' documents in one statement (arrays, not rows of SQL).
 
     Each row is written once, vector included: a row inserted and then
