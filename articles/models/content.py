@@ -215,6 +215,7 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="translations",
         help_text="If this story is a translation, the original story.",
+        db_index=False,  # article_translations_idx leads with it
     )
     tags = TaggableManager(blank=True)
     status = models.CharField(
@@ -272,6 +273,13 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "-published_at"],
                 name="article_section_idx",
+            ),
+            # A story page asks whether the story has published translations;
+            # with only the foreign key's index, SQLite's planner walks every
+            # published story instead.
+            models.Index(
+                fields=["translation_of", "status", "published_at"],
+                name="article_translations_idx",
             ),
         ]
 
