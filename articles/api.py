@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from articles import seo
 from articles.filters import ArticleFilter
-from articles.html import split_blocks
+from articles.html import body_pieces, split_blocks
 from articles.models import Article, Embed
 
 PAGE_SIZE = 20
@@ -107,16 +107,14 @@ def story_data(article, absolute):
 
 def body_html(article):
     """The body as readers see it: embed markers replaced by the embeds' static HTML."""
-    blocks = split_blocks(article.body)
-    slugs = {block.embed_slug for block in blocks if block.embed_slug}
-    embeds = Embed.objects.in_bulk(slugs, field_name="slug") if slugs else {}
     parts = []
-    for block in blocks:
-        if not block.embed_slug:
-            parts.append(block.html)
-        elif block.embed_slug in embeds:
-            embed = embeds[block.embed_slug]
-            parts.append(render_to_string("articles/_embed.html", {"embed": embed}))
+    for piece in Embed.objects.attach(body_pieces(split_blocks(article.body))):
+        if piece.embed:
+            parts.append(
+                render_to_string("articles/_embed.html", {"embed": piece.embed})
+            )
+        elif not piece.embed_slug:
+            parts.append(piece.html)
     return "".join(parts)
 
 

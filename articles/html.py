@@ -97,6 +97,46 @@ class Block:
         return self.tag == "p" and not self.embed_slug
 
 
+@dataclass
+class Piece:
+    """Part of a story body as printed: a run of plain HTML or one embed, after
+    which an inline prompt may follow (the paragraph it follows)."""
+
+    html: str = ""
+    embed_slug: str = ""
+    prompt_paragraph: int | None = None
+    embed: object = None  # the Embed itself: Embed.objects.attach()
+
+
+def body_pieces(blocks, prompt_paragraphs=frozenset()):
+    """The body's blocks joined into as few pieces as a template has to print.
+
+    A piece ends at an embed and after each paragraph in `prompt_paragraphs`
+    (numbered from 1, as inline prompts are placed); otherwise blocks run on,
+    so a long story is a piece or two rather than a template loop per block.
+    """
+    pieces, run, paragraph = [], [], 0
+
+    def close(prompt_paragraph=None):
+        pieces.append(Piece("".join(run), prompt_paragraph=prompt_paragraph))
+        run.clear()
+
+    for block in blocks:
+        if block.embed_slug:
+            if run:
+                close()
+            pieces.append(Piece(embed_slug=block.embed_slug))
+            continue
+        run.append(block.html)
+        if block.is_paragraph:
+            paragraph += 1
+            if paragraph in prompt_paragraphs:
+                close(paragraph)
+    if run:
+        close()
+    return pieces
+
+
 class _TopLevelSplitter(HTMLParser):
     """Records where each top-level element of a fragment starts and ends."""
 

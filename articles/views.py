@@ -9,7 +9,7 @@ from articles import prompts, seo
 from articles import search as story_search
 from articles.context_processors import chrome
 from articles.filters import ArticleFilter
-from articles.html import split_blocks
+from articles.html import body_pieces, split_blocks
 from articles.models import (
     Article,
     Author,
@@ -69,27 +69,19 @@ def _render_story(request, story, is_preview=False):
 def story_context(request, story, is_preview=False, prompt_preview=None):
     """What the story template needs; `prompt_preview` forces one prompt in (admin)."""
     target = prompts.Target.for_article(story)
-    blocks = split_blocks(story.body)
-    slugs = {block.embed_slug for block in blocks if block.embed_slug}
-    embeds = Embed.objects.in_bulk(slugs, field_name="slug") if slugs else {}
-    inline_after = prompts.inline_paragraphs(target, forced=prompt_preview)
-    paragraph = 0
-    for block in blocks:
-        block.embed = embeds.get(block.embed_slug)
-        if block.is_paragraph:
-            paragraph += 1
-            block.number = paragraph
-            block.has_prompt = paragraph in inline_after
+    body = body_pieces(
+        split_blocks(story.body),
+        prompts.inline_paragraphs(target, forced=prompt_preview),
+    )
+    Embed.objects.attach(body)
     published = Article.objects.published()
     return {
         "article": story,
-        "blocks": blocks,
+        "body": body,
         "prompt_target": target,
         "is_preview": is_preview,
         "prompt_preview": prompt_preview,
-        "related": published.related_to(story).select_related("section")[
-            :RELATED_STORIES
-        ],
+        "related": published.related_to(story)[:RELATED_STORIES],
         "seo": seo.for_story(
             story,
             request.build_absolute_uri,

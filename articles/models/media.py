@@ -271,6 +271,17 @@ class Rendition(models.Model):
         return f"{self.image} {self.crop or self.width} {self.format}"
 
 
+class EmbedQuerySet(models.QuerySet):
+    def attach(self, pieces):
+        """Give each embed piece of a story body (articles.html.Piece) its Embed,
+        in one query at most; a piece whose embed has gone gets None."""
+        slugs = {piece.embed_slug for piece in pieces if piece.embed_slug}
+        embeds = self.in_bulk(slugs, field_name="slug") if slugs else {}
+        for piece in pieces:
+            piece.embed = embeds.get(piece.embed_slug)
+        return pieces
+
+
 class Embed(models.Model):
     """A post from another site kept as static HTML: nothing loads from elsewhere."""
 
@@ -298,6 +309,8 @@ class Embed(models.Model):
         help_text="The post's words as paragraphs. A paragraph in another "
         'language than the embed\'s carries it: <p lang="uk">…</p>.'
     )
+
+    objects = EmbedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "slug"]

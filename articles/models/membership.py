@@ -2,9 +2,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
+
+from articles.links import url_for
 
 from .content import Section
 from .site import Outlet
@@ -175,7 +176,7 @@ class MembershipPrompt(models.Model):
         return [self, *(v for v in self.variants.all() if v.weight > 0)]
 
     def get_click_url(self):
-        return reverse("articles:prompt_click", args=[self.pk])
+        return url_for("articles:prompt_click", self.pk)
 
 
 class PromptVariant(models.Model):
@@ -214,7 +215,7 @@ class PromptVariant(models.Model):
         return self.pk
 
     def get_click_url(self):
-        return reverse("articles:prompt_variant_click", args=[self.prompt_id, self.pk])
+        return url_for("articles:prompt_variant_click", self.prompt_id, self.pk)
 
 
 class PromptDailyStat(models.Model):

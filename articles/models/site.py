@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+
+from articles.links import url_for
 
 
 class OutletQuerySet(models.QuerySet):
@@ -57,4 +58,4 @@ class Outlet(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return f"{reverse('articles:search')}?outlet={self.slug}"
+        return f"{url_for('articles:search')}?outlet={self.slug}"

@@ -2,10 +2,11 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import prompts as prompt_choice
+from articles.links import url_for
 
 register = template.Library()
 
@@ -32,6 +33,12 @@ def membership_prompts(context, placement, paragraph=None):
     }
 
 
+@register.simple_tag
+def link(viewname, *args):
+    """{% url %} for reader pages, remembered between requests (articles.links)."""
+    return url_for(viewname, *args)
+
+
 @register.inclusion_tag("articles/_image.html")
 def picture(image, sizes="100vw", loading="lazy", css_class=""):
     """An image at its natural proportions, never a raw file URL in page templates.
@@ -52,6 +59,15 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
         }
         context["src"] = image.fallback_url()
     return context
+
+
+@register.filter
+def meta_tags(meta):
+    """<meta> elements for (attribute, name, content) triples, every value escaped.
+
+    A story has twenty or so; joined here rather than looped in the template.
+    """
+    return format_html_join("\n  ", '<meta {}="{}" content="{}">', meta)
 
 
 @register.filter
