@@ -93,9 +93,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=state)
 
     def for_listing(self):
-        """What a story card needs, fetched up front."""
-        return self.select_related("section", "outlet", "lead_image").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        """What a story card needs, fetched up front; not the body, which cards
+        never show and which is most of a story's bytes."""
+        return (
+            self.select_related("section", "outlet", "lead_image")
+            .prefetch_related(
+                models.Prefetch(
+                    "bylines", queryset=Byline.objects.select_related("author")
+                )
+            )
+            .defer("body")
         )
 
     def for_story(self):
@@ -103,6 +110,7 @@ class ArticleQuerySet(models.QuerySet):
         translated = Article.objects.published().filter(translation_of=OuterRef("pk"))
         return (
             self.for_listing()
+            .defer(None)
             .select_related("outlet__logo")
             .prefetch_related("tags", "corrections")
             .annotate(is_translated=models.Exists(translated))
