@@ -10,8 +10,10 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
+from django.core.handlers.wsgi import WSGIRequest, get_script_name
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils.cache import (
     cc_delim_re,
     get_conditional_response,
@@ -20,7 +22,12 @@ from django.utils.cache import (
 )
 from django.utils.http import parse_http_date_safe
 
-from articles.cache import GENERATION_KEY, new_generation, sync_local_cache
+from articles.cache import (
+    GENERATION_KEY,
+    Generation,
+    new_generation,
+    sync_local_cache,
+)
 
 # Query parameters that change what a page shows and are cached as part of its
 # key. Any other parameter (a search, a filter) is answered fresh every time:
@@ -65,7 +72,8 @@ class PageCacheMiddleware:
     that set cookies or say private/no-store are never cached.
 
     It comes first among the middleware: a page is kept with the headers the
-    others gave it, and served again without running them.
+    others gave it, and served again without running them. In production the
+    WSGI application answers hits before Django does (CachedPages, below).
     """
 
     def __init__(self, get_response):
@@ -82,20 +90,11 @@ class PageCacheMiddleware:
         )
 
     def __call__(self, request):
-        sync_local_cache()
-        if not self.is_anonymous_read(request):
+        found = self.look_up(request)
+        if found is None:
             return self.get_response(request)
-        key = page_key(request)
-        now = time.time()
-        found = cache.get_many([GENERATION_KEY, key] if key else [GENERATION_KEY])
-        generation = found.get(GENERATION_KEY)
-        if generation is None or not generation.is_current(now):
-            generation = new_generation(now)
-        page = found.get(key)
-        if page is not None and page.generation == generation.token:
-            response = page.response
-            response["X-Page-Cache"] = "hit"
-            return _answer(request, response, generation.valid_until - now)
+        if found.response is not None:
+            return found.hit(request)
 
         # The page is made whole, whatever the reader's copy, so it can be
         # kept; whether that copy is still good is answered afterwards.
@@ -104,16 +103,36 @@ class PageCacheMiddleware:
         request.META.update(conditions)
         if not _is_shareable(response):
             return response
-        if key and request.method == "GET":
+        generation = found.generation
+        if found.key and request.method == "GET":
             if not response.has_header("ETag"):
                 set_response_etag(response)
             cache.set(
-                key,
+                found.key,
                 CachedPage(generation.token, response),
-                max(1, int(generation.valid_until - now)),
+                max(1, int(generation.valid_until - found.now)),
             )
             response["X-Page-Cache"] = "miss"
-        return _answer(request, response, generation.valid_until - now)
+        return _answer(request, response, generation.valid_until - found.now)
+
+    def look_up(self, request, start_generation=True):
+        """What the cache holds for an anonymous read, or None for any other
+        request. Without a current generation, one is started, or with
+        `start_generation=False` (which reads no database) None is returned."""
+        sync_local_cache()
+        if not self.is_anonymous_read(request):
+            return None
+        key = page_key(request)
+        now = time.time()
+        found = cache.get_many([GENERATION_KEY, key] if key else [GENERATION_KEY])
+        generation = found.get(GENERATION_KEY)
+        if generation is None or not generation.is_current(now):
+            if not start_generation:
+                return None
+            generation = new_generation(now)
+        page = found.get(key)
+        current = page is not None and page.generation == generation.token
+        return Lookup(key, generation, now, page.response if current else None)
 
     def is_anonymous_read(self, request):
         return (
@@ -122,6 +141,50 @@ class PageCacheMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(self.skipped_prefixes)
         )
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A page's cache key, the site's generation, and the page if it is current."""
+
+    key: str | None
+    generation: Generation
+    now: float
+    response: HttpResponse | None
+
+    def hit(self, request):
+        self.response["X-Page-Cache"] = "hit"
+        return _answer(request, self.response, self.generation.valid_until - self.now)
+
+
+class CachedPages:
+    """The WSGI application, answering page cache hits before Django does.
+
+    A hit needs nothing of Django's request handling: not its signals (which
+    look over the database connections at the start and end of every
+    request), nor the middleware and the conversion of a response. The rules
+    and the lookup are PageCacheMiddleware's own; anything but a current hit
+    (a miss, staff, a request Django would refuse) goes on to Django.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        self.pages = PageCacheMiddleware(get_response=None)
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            set_script_prefix(get_script_name(environ))
+            request = WSGIRequest(environ)
+            try:
+                found = self.pages.look_up(request, start_generation=False)
+            except SuspiciousOperation:
+                found = None  # a host or query Django answers with a 400
+            if found is not None and found.response is not None:
+                response = found.hit(request)
+                status = f"{response.status_code} {response.reason_phrase}"
+                start_response(status, list(response.items()))
+                return [response.content]
+        return self.application(environ, start_response)
 
 
 def page_key(request):

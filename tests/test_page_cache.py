@@ -380,3 +380,94 @@ def test_forgetting_pages_marks_the_change_for_other_workers(settings, db):
     )
     forget_pages()
     assert settings.NEWSROOM_CHANGE_STAMP.stat().st_mtime_ns != before
+
+
+class WSGI:
+    """Requests through the WSGI application gunicorn runs (newsroom.wsgi),
+    which answers page cache hits before Django's request handling."""
+
+    def __init__(self):
+        self.started = 0
+
+    def get(self, path, **headers):
+        from django.core import signals
+        from django.db import close_old_connections
+        from django.test import RequestFactory
+
+        from newsroom.wsgi import application
+
+        environ = RequestFactory().get(path, headers=headers).environ
+        answer = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            answer["status"] = int(status.split()[0])
+            answer["headers"] = dict(response_headers)
+
+        def count(**kwargs):
+            self.started += 1
+
+        # As Django's test client does: the test's transaction must stay open.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        signals.request_started.connect(count)
+        try:
+            body = application(environ, start_response)
+            answer["body"] = b"".join(body)
+            if hasattr(body, "close"):
+                body.close()
+        finally:
+            signals.request_started.disconnect(count)
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+        return answer
+
+
+def test_the_wsgi_application_answers_a_hit_without_django(
+    django_assert_num_queries,
+):
+    story = make_article(headline="Council votes")
+    wsgi = WSGI()
+    first = wsgi.get(story.get_absolute_url())
+    assert (first["status"], first["headers"]["X-Page-Cache"]) == (200, "miss")
+    assert wsgi.started == 1
+    with django_assert_num_queries(0):
+        second = wsgi.get(story.get_absolute_url())
+    assert (second["status"], second["headers"]["X-Page-Cache"]) == (200, "hit")
+    assert wsgi.started == 1  # Django's handler never saw the request
+    assert second["body"] == first["body"]
+    for header in ("Content-Security-Policy", "ETag", "Content-Length"):
+        assert second["headers"][header] == first["headers"][header]
+    assert "public" in second["headers"]["Cache-Control"]
+
+
+def test_the_wsgi_application_answers_a_current_copy_with_not_modified():
+    story = make_article()
+    wsgi = WSGI()
+    etag = wsgi.get(story.get_absolute_url())["headers"]["ETag"]
+    fresh = wsgi.get(story.get_absolute_url(), if_none_match=etag)
+    assert (fresh["status"], fresh["body"]) == (304, b"")
+    assert wsgi.started == 1
+
+
+def test_the_wsgi_application_leaves_staff_and_refused_hosts_to_django(settings):
+    story = make_article()
+    wsgi = WSGI()
+    wsgi.get(story.get_absolute_url())
+    staff = wsgi.get(
+        story.get_absolute_url(), cookie=f"{settings.SESSION_COOKIE_NAME}=abc"
+    )
+    assert "X-Page-Cache" not in staff["headers"]
+    assert wsgi.started == 2
+    refused = wsgi.get(story.get_absolute_url(), host="elsewhere.example")
+    assert refused["status"] == 400
+    assert wsgi.started == 3
+
+
+def test_the_wsgi_application_leaves_a_new_generation_to_django():
+    story = make_article()
+    wsgi = WSGI()
+    wsgi.get(story.get_absolute_url())
+    forget_pages()
+    again = wsgi.get(story.get_absolute_url())
+    assert (again["status"], again["headers"]["X-Page-Cache"]) == (200, "miss")
+    assert wsgi.started == 2
