@@ -2,7 +2,8 @@
 
 The same three functions serve both:
 - index_articles() writes the stories' SearchDocument rows;
-- search() filters a queryset of stories to those matching the reader's words;
+- search() narrows a queryset of stories to those matching the reader's words
+  (on PostgreSQL, to RankedStories: the ranked ids, read a page at a time);
 - add_snippets() gives each story on a results page a highlighted excerpt.
 
 PostgreSQL weighs a match in the headline above the standfirst, the standfirst
@@ -21,16 +22,13 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
 )
 from django.db import connections, transaction
-from django.db.models import BigIntegerField, F, Func, IntegerField, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -198,7 +196,8 @@ def _query(text):
 
 
 def search(queryset, text, narrowed=True):
-    """The stories of `queryset` matching `text`, best match first where ranked.
+    """The stories of `queryset` matching `text`, best match first where ranked:
+    a queryset, or on PostgreSQL a RankedStories, which a Paginator takes alike.
 
     Apply it after every other filter: on PostgreSQL it keeps the
     RANKED_MATCHES most recent matches of what it is given. `narrowed=False`
@@ -214,18 +213,7 @@ def search(queryset, text, narrowed=True):
             expected = _expected_matches(query, queryset.db)
             common = documents > 0 and expected >= documents * COMMON_SHARE
             recent = _recent_matches(queryset, query, narrowed, common)
-            ranked = _rank(queryset, query, recent)
-        # The ids go as one array, not a parameter each: the count and the
-        # page both send them.
-        ids = Cast(Value(ranked), ArrayField(BigIntegerField()))
-        position = Func(
-            ids, F("pk"), function="array_position", output_field=IntegerField()
-        )
-        return (
-            queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ranked]))
-            .annotate(search_position=position)
-            .order_by("search_position")
-        )
+            return RankedStories(queryset, _rank(queryset, query, recent))
     for word in words:
         queryset = queryset.filter(search_document__folded__contains=word)
     return queryset
@@ -299,6 +287,37 @@ def _rank(queryset, query, recent):
         .order_by("-rank", "-published_at", "-pk")
     )
     return list(matches.values_list("pk", flat=True))
+
+
+class RankedStories:
+    """Stories of a queryset in the order of a list of their ids, read a page
+    at a time: what search() gives on PostgreSQL.
+
+    The ranking already knows how many stories matched and in what order, so
+    a Paginator counts the ids without a query, and a page reads only its
+    own stories.
+    """
+
+    def __init__(self, queryset, ids):
+        self.queryset = queryset
+        self.ids = ids
+
+    def count(self):
+        return len(self.ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        ids = self.ids[index]
+        found = self.queryset.order_by().in_bulk(ids) if ids else {}
+        # A story unpublished since the ranking is left out.
+        return [found[pk] for pk in ids if pk in found]
 
 
 def is_capped(count, using="default"):

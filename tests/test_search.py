@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
@@ -246,6 +247,23 @@ def test_a_story_unpublished_behind_the_indexs_back_is_not_found(
     Article.objects.filter(pk=story.pk).update(status=Article.Status.DRAFT)
     assert SearchDocument.objects.get(article=story).published_at is not None
     assert headlines(client.get("/search/?q=lighthouse")) == []
+
+
+def test_ranked_results_count_without_a_query_and_read_only_their_page(
+    django_assert_num_queries,
+):
+    stories = [make_article(headline=f"Story {n}") for n in range(5)]
+    order = [stories[n].pk for n in (3, 0, 4, 1)]
+    ranked = search.RankedStories(Article.objects.published(), order)
+    with django_assert_num_queries(0):
+        assert ranked.count() == len(ranked) == 4
+    with django_assert_num_queries(1):
+        assert [story.pk for story in ranked[1:3]] == order[1:3]
+    assert ranked[-1].pk == order[-1]
+    assert [s.pk for s in Paginator(ranked, 3).page(2).object_list] == order[3:]
+    # Unpublished between the ranking and the page: left out, not an error.
+    Article.objects.filter(pk=order[0]).update(status=Article.Status.DRAFT)
+    assert [story.pk for story in ranked] == order[1:]
 
 
 def test_it_highlights_the_readers_words_in_an_escaped_snippet(client):
