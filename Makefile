@@ -6,7 +6,7 @@ DEMO_ENV := DJANGO_HTTPS=off
 # The browser tests drive the system's Chromium (Debian's `chromium` package).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test bench lint serve install install-dev clean
+.PHONY: demo test bench lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
