@@ -149,3 +149,23 @@ def test_links_get_noopener():
         '<p><a href="https://elsewhere.example" target="_blank" rel="opener">x</a></p>'
     )
     assert cleaned == '<p><a href="https://elsewhere.example" rel="noopener">x</a></p>'
+
+
+def test_a_body_prints_in_pieces_that_break_only_at_embeds_and_prompts():
+    from articles.html import body_pieces, split_blocks
+
+    body = (
+        "<h2>Rally</h2><p>One.</p><p>Two.</p><p>[embed:post]</p>"
+        "<blockquote><p>Quoted.</p></blockquote><p>Three.</p><p>Four.</p>"
+    )
+    pieces = body_pieces(split_blocks(body), prompt_paragraphs={2, 3})
+    assert [(p.html, p.embed_slug, p.prompt_paragraph) for p in pieces] == [
+        ("<h2>Rally</h2><p>One.</p><p>Two.</p>", "", 2),
+        ("", "post", None),
+        # The embed is not a paragraph: "Three." is the third.
+        ("<blockquote><p>Quoted.</p></blockquote><p>Three.</p>", "", 3),
+        ("<p>Four.</p>", "", None),
+    ]
+    assert "".join(p.html for p in body_pieces(split_blocks(body))) == body.replace(
+        "<p>[embed:post]</p>", ""
+    )
