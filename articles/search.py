@@ -313,6 +313,7 @@ class RankedStories:
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
+            # One story is a slice of one ([-1:None], not [-1:0], for the last).
             return self[index : index + 1 or None][0]
         ids = self.ids[index]
         found = self.queryset.order_by().in_bulk(ids) if ids else {}

@@ -2,7 +2,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import prompts as prompt_choice
@@ -59,15 +59,6 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
         }
         context["src"] = image.fallback_url()
     return context
-
-
-@register.filter
-def meta_tags(meta):
-    """<meta> elements for (attribute, name, content) triples, every value escaped.
-
-    A story has twenty or so; joined here rather than looped in the template.
-    """
-    return format_html_join("\n  ", '<meta {}="{}" content="{}">', meta)
 
 
 @register.filter
