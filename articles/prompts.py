@@ -10,21 +10,24 @@ which variant a reader sees, dismissals and frequency caps are decided in the
 reader's browser by static/articles/prompts.js.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import CharField, Value
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from articles.models import MembershipPrompt
+from articles.models import MembershipPrompt, PromptVariant
 
 CACHE_KEY = "prompts:active:v2"
 CACHE_SECONDS = 300
 # Each targeting relation of a prompt, and the column of its through table
 # that names the section, tag or outlet.
 TARGETING = {"sections": "section_id", "tags": "tag_id", "outlets": "outlet_id"}
+# What a page shows of a variant.
+VARIANT_FIELDS = ("id", "name", "heading", "body", "button_label", "weight")
 
 
 @dataclass(frozen=True)
@@ -95,45 +98,70 @@ def active_candidates():
     """Switched-on prompts with their targeting, from the cache when possible."""
     candidates = cache.get(CACHE_KEY)
     if candidates is None:
-        prompts = list(
-            MembershipPrompt.objects.filter(is_active=True).prefetch_related("variants")
-        )
-        targeting = _targeting([prompt.pk for prompt in prompts]) if prompts else {}
-        candidates = [
-            Candidate(
-                prompt=prompt,
-                section_ids=frozenset(targeting.get((prompt.pk, "sections"), ())),
-                tag_ids=frozenset(targeting.get((prompt.pk, "tags"), ())),
-                outlet_ids=frozenset(targeting.get((prompt.pk, "outlets"), ())),
-                languages=frozenset(prompt.language_list),
-            )
-            for prompt in prompts
-        ]
+        candidates = [_candidate(prompt) for prompt in _with_their_rows()]
         cache.set(CACHE_KEY, candidates, CACHE_SECONDS)
     return candidates
 
 
-def _targeting(prompt_ids):
-    """{(prompt id, relation): target ids} for these prompts.
+class JSONList(Aggregate):
+    """A group's values as one JSON array."""
 
-    One query for the three relations rather than a prefetch each: the
-    through tables read side by side, each row labelled with its relation.
-    By id, so the targeting always belongs to the prompts just read.
-    """
-    parts = [
-        getattr(MembershipPrompt, relation)
-        .through.objects.filter(membershipprompt_id__in=prompt_ids)
-        # One type for the label in every part, stated rather than inferred.
-        .annotate(relation=Value(relation, output_field=CharField()))
-        .values_list("membershipprompt_id", "relation", column)
-        # SQLite allows no ORDER BY in the parts of a union.
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def _listed(queryset, field, value):
+    """For each prompt, `value` over its rows of `queryset` (by `field`) as a list."""
+    return Subquery(
+        queryset.filter(**{field: OuterRef("pk")})
         .order_by()
+        .values(field)
+        .annotate(listed=JSONList(value))
+        .values("listed")
+    )
+
+
+def _with_their_rows():
+    """The switched-on prompts, each with its variants and targeting, in one query.
+
+    The variants and the through tables are read as JSON lists beside each
+    prompt, rather than by a prefetch each: filling the cache costs one query.
+    """
+    rows = {
+        f"{relation}_listed": _listed(
+            getattr(MembershipPrompt, relation).through.objects,
+            "membershipprompt",
+            column,
+        )
         for relation, column in TARGETING.items()
-    ]
-    targeting = defaultdict(set)
-    for prompt_id, relation, target_id in parts[0].union(*parts[1:], all=True):
-        targeting[prompt_id, relation].add(target_id)
-    return targeting
+    }
+    rows["variants_listed"] = _listed(
+        PromptVariant.objects,
+        "prompt",
+        JSONObject(**{name: name for name in VARIANT_FIELDS}),
+    )
+    return MembershipPrompt.objects.filter(is_active=True).annotate(**rows)
+
+
+def _candidate(prompt):
+    variants = sorted(
+        (
+            PromptVariant(prompt_id=prompt.pk, **row)
+            for row in prompt.variants_listed or ()
+        ),
+        key=attrgetter("pk"),
+    )
+    prompt.versions = prompt.versions_among(variants)
+    return Candidate(
+        prompt=prompt,
+        section_ids=frozenset(prompt.sections_listed or ()),
+        tag_ids=frozenset(prompt.tags_listed or ()),
+        outlet_ids=frozenset(prompt.outlets_listed or ()),
+        languages=frozenset(prompt.language_list),
+    )
 
 
 def forget_prompts():

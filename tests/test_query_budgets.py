@@ -31,26 +31,26 @@ pytestmark = pytest.mark.django_db
 
 # page: (where it is, queries with the site-wide caches warm, with them cold)
 PAGES = {
-    "home": (lambda site: reverse("articles:home"), 2, 7),
-    "story": (lambda site: site.story.get_absolute_url(), 5, 10),
-    "section": (lambda site: site.section.get_absolute_url(), 4, 9),
+    "home": (lambda site: reverse("articles:home"), 2, 5),
+    "story": (lambda site: site.story.get_absolute_url(), 5, 8),
+    "section": (lambda site: site.section.get_absolute_url(), 4, 7),
     "section page 2": (
         lambda site: site.section.get_absolute_url() + "?page=2",
         4,
-        9,
+        7,
     ),
-    "tag": (lambda site: reverse("articles:tag", args=[site.tag]), 4, 9),
-    "author": (lambda site: site.author.get_absolute_url(), 4, 9),
-    "search": (lambda site: reverse("articles:search") + "?q=rally", 7, 12),
+    "tag": (lambda site: reverse("articles:tag", args=[site.tag]), 4, 7),
+    "author": (lambda site: site.author.get_absolute_url(), 4, 7),
+    "search": (lambda site: reverse("articles:search") + "?q=rally", 7, 10),
     "search filtered": (
         lambda site: (
             reverse("articles:search")
             + f"?section={site.section.slug}&tag={site.tag}&author={site.author.slug}"
         ),
         9,
-        14,
+        12,
     ),
-    "support": (lambda site: reverse("articles:support"), 1, 6),
+    "support": (lambda site: reverse("articles:support"), 1, 4),
     # Feeds, sitemaps and the API show no navigation or prompts.
     "feed": (lambda site: reverse("articles:feed"), 4, 4),
     "atom feed": (lambda site: reverse("articles:feed-atom"), 4, 4),
@@ -67,8 +67,8 @@ PAGES = {
         4,
     ),
 }
-# Promised for a page rendered afresh (the site-wide caches are shared by all
-# app servers through Redis, so they are cold once per change, not per page).
+# Promised for a page rendered afresh, even with the site-wide caches cold
+# (as they are once per change: they are shared by all app servers through Redis).
 STORY_PAGE_LIMIT = 8
 HOME_PAGE_LIMIT = 10
 
@@ -157,5 +157,6 @@ def test_every_public_page_keeps_to_its_query_budget(client, settings, stories):
 
 
 def test_the_budgets_stay_within_the_promised_limits():
-    assert PAGES["story"][1] <= STORY_PAGE_LIMIT
-    assert PAGES["home"][1] <= HOME_PAGE_LIMIT
+    # With the site-wide caches warm or cold.
+    assert max(PAGES["story"][1:]) <= STORY_PAGE_LIMIT
+    assert max(PAGES["home"][1:]) <= HOME_PAGE_LIMIT

@@ -3,6 +3,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from articles.links import url_for
@@ -170,10 +171,13 @@ class MembershipPrompt(models.Model):
     # variants are the others. Both answer to the same names in templates.
     variant_key = 0
 
-    @property
+    @cached_property
     def versions(self):
         """This prompt's own text, then each variant with a share of readers."""
-        return [self, *(v for v in self.variants.all() if v.weight > 0)]
+        return self.versions_among(self.variants.all())
+
+    def versions_among(self, variants):
+        return [self, *(v for v in variants if v.weight > 0)]
 
     def get_click_url(self):
         return url_for("articles:prompt_click", self.pk)
