@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -79,12 +79,34 @@ def _missing(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found: the cache is unavailable.")
 
 
+class _KeptClients(RedisCacheClient):
+    """Django's Redis client, keeping one redis.Redis per connection pool.
+
+    Django builds a new redis.Redis for every cache call, and building one
+    (its table of some 170 reply parsers) takes about 0.4 ms: most of what a
+    page cache hit costs. A redis.Redis on a pool is safe to share between
+    threads, and after a fork its pool opens fresh connections.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache whose errors are logged, never raised: reads miss and
     writes are dropped while Redis is unreachable, so the site serves uncached."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _KeptClients
         self._paused_until = 0.0
 
     add = _tolerant(_false)(RedisCache.add)

@@ -59,6 +59,14 @@ def test_a_resilient_cache_answers_like_an_empty_one_while_redis_is_down(redis_d
         cache.incr("counter")
 
 
+def test_a_redis_cache_keeps_its_client_rather_than_building_one_per_call(
+    redis_down,
+):
+    client = cache._cache.get_client("key")
+    assert cache._cache.get_client("other") is client
+    assert cache._cache.get_client(write=True) is client
+
+
 def test_healthz_reports_a_missing_cache_but_stays_up(client, redis_down):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
