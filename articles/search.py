@@ -280,13 +280,16 @@ def _rank(queryset, query, recent):
     """The ids of the `recent` matches, best match first, then newest.
 
     Ranking reads each match's vector, so it runs once, after the limit: the
-    result count and the page then read the stories by id."""
+    result count and the page then read the stories by id. `recent` has
+    applied every filter already, so the ranking reads the search documents
+    alone, without joining the stories again."""
     matches = (
-        queryset.filter(pk__in=recent)
-        .annotate(rank=SearchRank(F("search_document__vector"), query))
-        .order_by("-rank", "-published_at", "-pk")
+        SearchDocument.objects.using(queryset.db)
+        .filter(article_id__in=recent)
+        .annotate(rank=SearchRank(F("vector"), query))
+        .order_by("-rank", "-published_at", "-article_id")
     )
-    return list(matches.values_list("pk", flat=True))
+    return list(matches.values_list("article_id", flat=True))
 
 
 class RankedStories:
