@@ -336,8 +336,11 @@ def add_snippets(stories, text):
     if not stories or not words:
         return stories
     using = stories[0]._state.db
-    documents = SearchDocument.objects.using(using).filter(
-        pk__in=[story.pk for story in stories]
+    # Unordered: the excerpts are matched to the stories by id.
+    documents = (
+        SearchDocument.objects.using(using)
+        .filter(pk__in=[story.pk for story in stories])
+        .order_by()
     )
     if is_postgresql(using):
         raw = dict(
