@@ -154,6 +154,7 @@ def _candidate(prompt):
         ),
         key=attrgetter("pk"),
     )
+    # What prompt.versions would read through a query, from the rows in hand.
     prompt.versions = prompt.versions_among(variants)
     return Candidate(
         prompt=prompt,
