@@ -15,19 +15,12 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Aggregate, JSONField, OuterRef, Subquery
-from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from articles.models import MembershipPrompt, PromptVariant
 
 CACHE_KEY = "prompts:active:v2"
 CACHE_SECONDS = 300
-# Each targeting relation of a prompt, and the column of its through table
-# that names the section, tag or outlet.
-TARGETING = {"sections": "section_id", "tags": "tag_id", "outlets": "outlet_id"}
-# What a page shows of a variant.
-VARIANT_FIELDS = ("id", "name", "heading", "body", "button_label", "weight")
 
 
 @dataclass(frozen=True)
@@ -98,52 +91,10 @@ def active_candidates():
     """Switched-on prompts with their targeting, from the cache when possible."""
     candidates = cache.get(CACHE_KEY)
     if candidates is None:
-        candidates = [_candidate(prompt) for prompt in _with_their_rows()]
+        switched_on = MembershipPrompt.objects.filter(is_active=True)
+        candidates = [_candidate(prompt) for prompt in switched_on.with_their_rows()]
         cache.set(CACHE_KEY, candidates, CACHE_SECONDS)
     return candidates
-
-
-class JSONList(Aggregate):
-    """A group's values as one JSON array."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
-
-
-def _listed(queryset, field, value):
-    """For each prompt, `value` over its rows of `queryset` (by `field`) as a list."""
-    return Subquery(
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(listed=JSONList(value))
-        .values("listed")
-    )
-
-
-def _with_their_rows():
-    """The switched-on prompts, each with its variants and targeting, in one query.
-
-    The variants and the through tables are read as JSON lists beside each
-    prompt, rather than by a prefetch each: filling the cache costs one query.
-    """
-    rows = {
-        f"{relation}_listed": _listed(
-            getattr(MembershipPrompt, relation).through.objects,
-            "membershipprompt",
-            column,
-        )
-        for relation, column in TARGETING.items()
-    }
-    rows["variants_listed"] = _listed(
-        PromptVariant.objects,
-        "prompt",
-        JSONObject(**{name: name for name in VARIANT_FIELDS}),
-    )
-    return MembershipPrompt.objects.filter(is_active=True).annotate(**rows)
 
 
 def _candidate(prompt):
