@@ -9,6 +9,9 @@ from articles.models.content import language_validator
 from articles.search import search
 
 MAX_QUERY_LENGTH = 200
+# Filters a story's search document applies as well as the story: it keeps
+# the story's section and publication time under the same names.
+DOCUMENT_FILTERS = ("section", "published_after", "published_before")
 
 
 class ArchiveForm(forms.Form):
@@ -88,5 +91,21 @@ class ArticleFilter(django_filters.FilterSet):
         # The words go last: search ranks what the other filters leave.
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        narrowed = any(data.get(name) for name in self.filters if name != "q")
-        return search(queryset, data.get("q") or "", narrowed=narrowed)
+        return search(
+            queryset, data.get("q") or "", documents=self.document_lookups(data)
+        )
+
+    def document_lookups(self, data):
+        """The filters applied, as lookups on the search documents; None where
+        one of them has no counterpart there."""
+        applied = {
+            name: self.filters[name]
+            for name in self.filters
+            if name != "q" and data.get(name)
+        }
+        if not applied.keys() <= set(DOCUMENT_FILTERS):
+            return None
+        return {
+            f"{each.field_name}__{each.lookup_expr}": data[name]
+            for name, each in applied.items()
+        }

@@ -75,7 +75,15 @@ def index_articles(article_ids, using="default"):
     rows = list(
         Article.objects.using(using)
         .filter(pk__in=list(article_ids))
-        .values_list("pk", "headline", "standfirst", "body", "status", "published_at")
+        .values_list(
+            "pk",
+            "headline",
+            "standfirst",
+            "body",
+            "section_id",
+            "status",
+            "published_at",
+        )
     )
     if not rows:
         return 0
@@ -90,7 +98,7 @@ def index_articles(article_ids, using="default"):
         .values_list("slug", "text")
     )
     documents = []
-    for pk, headline, standfirst, body, status, published_at in rows:
+    for pk, headline, standfirst, body, section_id, status, published_at in rows:
         embed_text = [plain_text(embeds.get(slug, "")) for slug in embed_slugs[pk]]
         body_text = plain_text(body)
         documents.append(
@@ -101,6 +109,7 @@ def index_articles(article_ids, using="default"):
                 body=body_text,
                 extra=" ".join([*tags[pk], *embed_text]),
                 text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
+                section_id=section_id,
                 published_at=published_at
                 if status == Article.Status.PUBLISHED
                 else None,
@@ -113,7 +122,7 @@ def index_articles(article_ids, using="default"):
             [document.for_sqlite() for document in documents],
             update_conflicts=True,
             unique_fields=["article"],
-            update_fields=["text", "folded", "published_at"],
+            update_fields=["text", "folded", "section", "published_at"],
         )
     return len(documents)
 
@@ -126,6 +135,7 @@ class _Document:
     body: str
     extra: str  # tags and embedded posts
     text: str  # what snippets are cut from
+    section_id: int
     published_at: datetime | None
 
     def for_sqlite(self):
@@ -134,6 +144,7 @@ class _Document:
             article_id=self.article_id,
             text=self.text,
             folded=fold(words),
+            section_id=self.section_id,
             published_at=self.published_at,
         )
 
@@ -154,15 +165,17 @@ def _upsert_on_postgresql(documents, using):
 # One array per field; each field weighted, in every configuration. Only
 # constants go into the SQL text; the stories' words are parameters.
 _UPSERT = """
-    INSERT INTO {table} AS document (article_id, text, folded, published_at, vector)
-    SELECT story.id, story.text, '', story.published_at, {vector}
+    INSERT INTO {table} AS document
+        (article_id, text, folded, section_id, published_at, vector)
+    SELECT story.id, story.text, '', story.section_id, story.published_at, {vector}
     FROM unnest(
         %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-        %s::timestamptz[]
-    ) AS story(id, headline, standfirst, body, extra, text, published_at)
+        %s::bigint[], %s::timestamptz[]
+    ) AS story(id, headline, standfirst, body, extra, text, section_id, published_at)
     ON CONFLICT (article_id) DO UPDATE SET
         text = excluded.text,
         folded = excluded.folded,
+        section_id = excluded.section_id,
         published_at = excluded.published_at,
         vector = excluded.vector
 """.format(  # noqa: S608
@@ -195,24 +208,25 @@ def _query(text):
     return query
 
 
-def search(queryset, text, narrowed=True):
+def search(queryset, text, documents=None):
     """The stories of `queryset` matching `text`, best match first where ranked:
     a queryset, or on PostgreSQL a RankedStories, which a Paginator takes alike.
 
     Apply it after every other filter: on PostgreSQL it keeps the
-    RANKED_MATCHES most recent matches of what it is given. `narrowed=False`
-    says `queryset` is every published story, which PostgreSQL can then
-    search without reading the stories themselves.
+    RANKED_MATCHES most recent matches of what it is given. `documents`, where
+    given, narrows the search documents as `queryset` narrows the published
+    stories (lookups on SearchDocument; {} when `queryset` is every published
+    story): PostgreSQL then finds the matches without reading the stories.
     """
     words = query_words(text)
     if not words:
         return queryset
     if is_postgresql(queryset.db):
         query = _query(text)
-        with _index_scans_only(queryset.db) as documents:
+        with _index_scans_only(queryset.db) as count:
             expected = _expected_matches(query, queryset.db)
-            common = documents > 0 and expected >= documents * COMMON_SHARE
-            recent = _recent_matches(queryset, query, narrowed, common)
+            common = count > 0 and expected >= count * COMMON_SHARE
+            recent = _recent_matches(queryset, query, documents, common)
             return RankedStories(queryset, _rank(queryset, query, recent))
     for word in words:
         queryset = queryset.filter(search_document__folded__contains=word)
@@ -250,26 +264,27 @@ def _expected_matches(query, using):
     return json.loads(plan)[0]["Plan"]["Plan Rows"]
 
 
-def _recent_matches(queryset, query, narrowed, common):
+def _recent_matches(queryset, query, documents, common):
     """The ids of the RANKED_MATCHES most recent stories of `queryset` matching
     `query` (a subquery).
 
     Which way is quick depends on how many stories match. When many do
     (`common`), the newest stories are read in order until enough match.
     Otherwise the GIN index finds every match and they are sorted by date:
-    from the search documents alone when no other filter applies, else with
-    the stories.
+    from the search documents alone where `documents` narrows them as the
+    stories are narrowed, else with the stories (whose rows, read one by one
+    for a few thousand matches, cost more than the search itself).
     """
     if common:
         matches = queryset.filter(search_document__vector=query).order_by(
             "-published_at"
         )
         return matches.values("pk")[:RANKED_MATCHES]
-    if not narrowed:
-        documents = SearchDocument.objects.using(queryset.db).filter(
-            vector=query, published_at__lte=timezone.now()
+    if documents is not None:
+        matches = SearchDocument.objects.using(queryset.db).filter(
+            vector=query, published_at__lte=timezone.now(), **documents
         )
-        return documents.order_by("-published_at").values("article_id")[:RANKED_MATCHES]
+        return matches.order_by("-published_at").values("article_id")[:RANKED_MATCHES]
     matches = queryset.filter(search_document__vector=query).order_by(
         "-search_document__published_at"
     )

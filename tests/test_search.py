@@ -40,13 +40,13 @@ def analyse_search_documents():
 
 
 def spy_on_the_way_taken(monkeypatch):
-    """Record (common, narrowed) for each PostgreSQL search."""
+    """Record (common, documents) for each PostgreSQL search."""
     ways = []
     recent_matches = search._recent_matches
 
-    def spy(queryset, query, narrowed, common):
-        ways.append((common, narrowed))
-        return recent_matches(queryset, query, narrowed, common)
+    def spy(queryset, query, documents, common):
+        ways.append((common, documents))
+        return recent_matches(queryset, query, documents, common)
 
     monkeypatch.setattr(search, "_recent_matches", spy)
     return ways
@@ -193,9 +193,18 @@ def test_the_other_filters_apply_before_the_words_are_ranked(client, monkeypatch
 # On PostgreSQL a search takes one of three ways to the most recent matches
 # (articles.search._recent_matches); each must find the same stories.
 @pytest.mark.parametrize("common_share", [0.0, 2.0], ids=["walk", "gin"])
-@pytest.mark.parametrize("query", ["?q=harbour", "?q=harbour&section=coast"])
+@pytest.mark.parametrize(
+    "query, lookups",
+    [
+        ("?q=harbour", 0),
+        ("?q=harbour&section=coast&published_after=2020-01-01", 2),
+        ("?q=harbour&tag=ports", None),  # only the stories know their tags
+        ("?q=harbour&section=coast&tag=ports", None),
+    ],
+    ids=["everything", "documents-narrowed", "stories-narrowed", "both"],
+)
 def test_every_way_of_searching_finds_the_same_stories(
-    client, monkeypatch, common_share, query
+    client, monkeypatch, common_share, query, lookups
 ):
     monkeypatch.setattr(search, "COMMON_SHARE", common_share)
     ways = spy_on_the_way_taken(monkeypatch)
@@ -210,15 +219,20 @@ def test_every_way_of_searching_finds_the_same_stories(
         headline="Inland, far from any harbour",
         published_at=newest.published_at - timedelta(days=1),
     )
-    make_draft(headline="Harbour draft", section=coast)
-    make_scheduled(headline="Harbour scheduled", section=coast)
+    for story in (newest, older, elsewhere):
+        story.tags.add("Ports")  # reindexes the story
+    make_draft(headline="Harbour draft", section=coast, tags=["Ports"])
+    make_scheduled(headline="Harbour scheduled", section=coast, tags=["Ports"])
     analyse_search_documents()
     expected = [newest.headline, older.headline]
     if "section" not in query:
         expected.insert(1, elsewhere.headline)
     assert headlines(client.get(f"/search/{query}")) == expected
     if POSTGRESQL:
-        assert ways == [(common_share == 0.0, "section" in query)]
+        [(common, documents)] = ways
+        assert common == (common_share == 0.0)
+        # The documents narrowed by their own lookups, one a filter, or not.
+        assert (None if documents is None else len(documents)) == lookups
     if POSTGRESQL:  # only PostgreSQL limits the matches it ranks
         monkeypatch.setattr(search, "RANKED_MATCHES", 1)
         assert headlines(client.get(f"/search/{query}")) == [newest.headline]
@@ -234,6 +248,18 @@ def test_a_search_document_keeps_the_publication_time_of_published_stories_only(
     story.status = Article.Status.DRAFT
     story.save()
     assert SearchDocument.objects.get(article=story).published_at is None
+
+
+def test_a_search_document_follows_its_storys_section(client):
+    coast, inland = make_section(slug="coast"), make_section(slug="inland")
+    story = make_article(headline="Ferry timetable", section=coast)
+    assert SearchDocument.objects.get(article=story).section == coast
+    story.section = inland
+    story.save()
+    assert SearchDocument.objects.get(article=story).section == inland
+    analyse_search_documents()
+    assert headlines(client.get("/search/?q=ferry&section=inland")) == [story.headline]
+    assert headlines(client.get("/search/?q=ferry&section=coast")) == []
 
 
 @pytest.mark.parametrize("common_share", [0.0, 2.0], ids=["walk", "gin"])

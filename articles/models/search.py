@@ -24,6 +24,16 @@ class SearchDocument(models.Model):
     # and embeds. Its GIN index, "search_document_vector_gin", is created by
     # migration 0005 on PostgreSQL alone, so it is not declared here.
     vector = SearchVectorField(null=True)
+    # The story's section: searches within a section narrow the documents
+    # without reading the stories. Like published_at, a hint only.
+    section = models.ForeignKey(
+        "articles.Section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # filtered only beside the vector's GIN index
+    )
     # The story's publication time while its status is published, else NULL:
     # PostgreSQL orders matches by it without reading the stories' rows. Only
     # an ordering hint: published() still decides what readers see.

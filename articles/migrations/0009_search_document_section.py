@@ -1,0 +1,38 @@
+"""Search documents carry their story's section; every story is indexed again."""
+
+from django.db import migrations, models
+
+
+def index_existing_stories(apps, schema_editor):
+    # The indexer is the project's own, not a historical model: it writes the
+    # documents' columns as of this migration. A later migration adding a
+    # column moves this fill after its own (as this one took it from 0007).
+    from articles.search import index_articles
+
+    alias = schema_editor.connection.alias
+    Article = apps.get_model("articles", "Article")
+    ids = list(Article.objects.using(alias).values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        index_articles(ids[start : start + 500], using=alias)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0008_translations_index"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="searchdocument",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=models.deletion.SET_NULL,
+                related_name="+",
+                to="articles.section",
+            ),
+        ),
+        migrations.RunPython(index_existing_stories, migrations.RunPython.noop),
+    ]
