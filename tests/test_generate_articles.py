@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, SearchDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,17 @@ def test_it_generates_published_stories_with_a_few_drafts(client):
     assert client.get(story.get_absolute_url()).status_code == 200
     draft = Article.objects.filter(status="draft").first()
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_its_stories_can_be_searched(client):
+    generate(50)  # one of them a draft
+    assert SearchDocument.objects.count() == 50
+    story = Article.objects.published().first()
+    found = client.get("/search/", {"q": story.headline}).context["stories"]
+    assert [s.pk for s in found] == [story.pk]
+    draft = Article.objects.get(status="draft")
+    found = client.get("/search/", {"q": draft.headline}).context["stories"]
+    assert draft.pk not in [s.pk for s in found]
 
 
 def test_it_only_adds_what_is_missing_when_run_again():

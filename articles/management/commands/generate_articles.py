@@ -13,6 +13,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.cache import forget_pages
 from articles.models import Article, Author, Byline, Image, Outlet, Section
+from articles.search import index_articles
 
 SLUG_PREFIX = "generated-"
 BATCH = 500
@@ -139,6 +140,8 @@ class Command(BaseCommand):
             for story in stories
             for tag in rng.sample(cast.tags, 3)
         )
+        # Bulk inserts send no signals: index the stories for search ourselves.
+        index_articles([story.pk for story in stories])
 
 
 class Cast:
