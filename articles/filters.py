@@ -11,7 +11,7 @@ from articles.search import search
 MAX_QUERY_LENGTH = 200
 # Filters a story's search document applies as well as the story: it keeps
 # the story's section and publication time under the same names.
-DOCUMENT_FILTERS = ("section", "published_after", "published_before")
+DOCUMENT_FILTERS = {"section", "published_after", "published_before"}
 
 
 class ArchiveForm(forms.Form):
@@ -103,7 +103,7 @@ class ArticleFilter(django_filters.FilterSet):
             for name in self.filters
             if name != "q" and data.get(name)
         }
-        if not applied.keys() <= set(DOCUMENT_FILTERS):
+        if not applied.keys() <= DOCUMENT_FILTERS:
             return None
         return {
             f"{each.field_name}__{each.lookup_expr}": data[name]

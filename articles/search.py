@@ -1,7 +1,8 @@
 """Story search: PostgreSQL full-text search, or word matching on other databases.
 
 The same three functions serve both:
-- index_articles() writes the stories' SearchDocument rows;
+- index_articles() writes the stories' SearchDocument rows (index_every_article()
+  all of them);
 - search() narrows a queryset of stories to those matching the reader's words
   (on PostgreSQL, to RankedStories: the ranked ids, read a page at a time);
 - add_snippets() gives each story on a results page a highlighted excerpt.
@@ -52,6 +53,8 @@ RANKED_MATCHES = 200
 # A word in this share of the archive or more is found quickest by reading the
 # newest stories until enough match; a rarer one through the GIN index.
 COMMON_SHARE = 0.25
+# Stories indexed in one statement when every story is.
+INDEX_BATCH = 500
 _PUNCTUATION = string.punctuation + "«»“”„‘’‚…–—"
 
 
@@ -125,6 +128,18 @@ def index_articles(article_ids, using="default"):
             update_fields=["text", "folded", "section", "published_at"],
         )
     return len(documents)
+
+
+def index_every_article(using="default", progress=None):
+    """Write every story's search document, a batch at a time; calls
+    `progress(done, total)` after each batch. Gives how many were written."""
+    ids = list(Article.objects.using(using).order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), INDEX_BATCH):
+        done += index_articles(ids[start : start + INDEX_BATCH], using)
+        if progress:
+            progress(done, len(ids))
+    return done
 
 
 @dataclass(frozen=True)

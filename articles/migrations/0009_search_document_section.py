@@ -7,13 +7,9 @@ def index_existing_stories(apps, schema_editor):
     # The indexer is the project's own, not a historical model: it writes the
     # documents' columns as of this migration. A later migration adding a
     # column moves this fill after its own (as this one took it from 0007).
-    from articles.search import index_articles
+    from articles.search import index_every_article
 
-    alias = schema_editor.connection.alias
-    Article = apps.get_model("articles", "Article")
-    ids = list(Article.objects.using(alias).values_list("pk", flat=True))
-    for start in range(0, len(ids), 500):
-        index_articles(ids[start : start + 500], using=alias)
+    index_every_article(using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
