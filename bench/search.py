@@ -6,7 +6,10 @@ Uses its own database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/benchsearch), creates it when missing and
 keeps it for the next run unless --drop is given. Each query goes through the
 search page's own code: the archive FilterSet, the page of results with
-bylines, and the highlighted snippets. Prints the median and 95th percentile.
+bylines, and the highlighted snippets; the "whole page" rows go through the
+middleware, the view and the template as a reader's request does. Prints the
+median and 95th percentile, and a fixed piece of Python's time, so that runs
+on machines of different speeds can be compared.
 """
 
 import argparse
@@ -195,15 +198,41 @@ def timed(query):
     return (time.perf_counter() - started) * 1000
 
 
-def measure(label, queries):
+def page_timer():
+    """Times a query as a reader's request for the search page."""
+    from django.test import Client
+
+    client = Client()
+
+    def timed_page(query):
+        started = time.perf_counter()
+        response = client.get("/search/", query, secure=True, HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, response.status_code
+        return (time.perf_counter() - started) * 1000
+
+    return timed_page
+
+
+def python_reference_ms():
+    """The fastest of five runs of a fixed piece of pure Python: this
+    machine's speed, beside the figures."""
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sorted(str(n * 7919 % 100_003) for n in range(200_000))
+        runs.append((time.perf_counter() - started) * 1000)
+    return min(runs)
+
+
+def measure(label, queries, run=timed):
     for query in queries[:10]:  # warm the caches
-        timed(query)
-    timings = sorted((timed(query), query) for query in queries)
+        run(query)
+    timings = sorted(((run(query), query) for query in queries), key=lambda t: t[0])
     times = [ms for ms, _ in timings]
     p95 = times[max(0, round(len(times) * 0.95) - 1)]
     slowest_ms, slowest = timings[-1]
     print(
-        f"{label:<34} median {statistics.median(times):6.1f} ms   "
+        f"{label:<38} median {statistics.median(times):6.1f} ms   "
         f"p95 {p95:6.1f} ms   max {slowest_ms:6.1f} ms ({slowest['q']!r})"
     )
 
@@ -227,6 +256,8 @@ def main():
     from articles.models import Section
 
     call_command("migrate", verbosity=0)
+    # The whole-page rows render the template, which names the static files.
+    call_command("collectstatic", interactive=False, verbosity=0)
     print(f"Database {url.rsplit('/', 1)[1]}: preparing {args.stories:,} stories")
     words, weights = generate(args.stories)
     # What autovacuum does on a running site (some servers have it off): the
@@ -250,13 +281,16 @@ def main():
     print(
         f"PostgreSQL {connection.pg_version}; page of {PAGE_SIZE} with snippets; "
         f"{args.runs} queries each; load average {os.getloadavg()[0]:.1f} "
-        f"on {os.cpu_count()} cores"
+        f"on {os.cpu_count()} cores; Python reference {python_reference_ms():.1f} ms"
     )
     measure("one word (by frequency)", one)
     measure("one everyday news word", news)
     measure("one rare word", rare)
     measure("two words (by frequency)", two)
     measure("one word + section + date", filtered)
+    whole_page = page_timer()
+    measure("one word, whole page", one, whole_page)
+    measure("one word + section + date, whole page", filtered, whole_page)
     if args.drop:
         from django.db import connections
 
