@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from taggit.models import Tag
 
+from articles.forms import QuickSelect
 from articles.models import Article, Author, Outlet, Section
 from articles.models.content import language_validator
 from articles.search import search
@@ -38,6 +39,7 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         label="Section",
         empty_label="Any section",
+        widget=QuickSelect,
     )
     # A text box, not a list: a newsroom has thousands of tags.
     tag = django_filters.ModelChoiceFilter(
@@ -56,12 +58,14 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         label="Author",
         empty_label="Any author",
+        widget=QuickSelect,
     )
     outlet = django_filters.ModelChoiceFilter(
         queryset=Outlet.objects.all(),
         to_field_name="slug",
         label="Outlet",
         empty_label="Any outlet",
+        widget=QuickSelect,
     )
     language = django_filters.CharFilter(
         label="Language", max_length=35, validators=[language_validator]

@@ -1,5 +1,7 @@
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from articles import images
 from articles.models import Image
@@ -50,3 +52,30 @@ class ImageForm(forms.ModelForm):
             # Offered once: the camera's Artist/Copyright, read before stripping.
             cleaned_data["credit"] = self.camera_credit = picture.camera_credit
         return cleaned_data
+
+
+class QuickSelect(forms.Select):
+    """A drop-down list of flat choices (a model's rows, say) written in Python,
+    with the markup Django's templates give.
+
+    Django renders every option through templates of its own; for the archive's
+    list of authors that was a third of the search page's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            options,
+        )

@@ -4,13 +4,16 @@ import io
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.core.management import call_command
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
+from pytest_django.asserts import assertHTMLEqual
 from taggit.models import Tag
 
 from articles import search
+from articles.filters import ArticleFilter
 from articles.models import Article, SearchDocument
 from articles.search import excerpt, marked
 from tests.helpers import (
@@ -394,6 +397,22 @@ def test_it_explains_bad_filters_with_a_400(client, query, message):
     assert response.status_code == 400
     assert message in page_text(response)
     assert "Any story" not in page_text(response)
+
+
+def test_its_drop_down_lists_render_as_djangos_own_with_the_choice_kept(client):
+    make_author(name="Nino <Gogua> & Co", slug="nino")
+    make_author(name="Aziz", slug="aziz")
+    form = ArticleFilter({"author": "nino"}, queryset=Article.objects.all()).form
+    assert form.is_valid()
+    ours = form["author"].as_widget()
+    django = form["author"].as_widget(
+        forms.Select(choices=form.fields["author"].choices)
+    )
+    assertHTMLEqual(ours, django)
+    assert '<option value="nino" selected>Nino &lt;Gogua&gt; &amp; Co</option>' in ours
+    response = client.get("/search/?author=nino")
+    assert '<option value="nino" selected>' in response.content.decode()
+    assert '<select name="section" id="id_section">' in response.content.decode()
 
 
 def test_results_are_paginated_and_keep_the_query(client, settings):
