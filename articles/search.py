@@ -193,6 +193,13 @@ _UPSERT = """
         section_id = excluded.section_id,
         published_at = excluded.published_at,
         vector = excluded.vector
+    -- A document already up to date is left as it is: rewriting it would
+    -- leave a dead copy behind, and rebuilding every document would double
+    -- the table and its GIN index.
+    WHERE (document.text, document.section_id, document.published_at,
+           document.vector)
+        IS DISTINCT FROM (excluded.text, excluded.section_id,
+                          excluded.published_at, excluded.vector)
 """.format(  # noqa: S608
     table=SearchDocument._meta.db_table,
     vector=" || ".join(

@@ -130,6 +130,31 @@ def test_the_rebuild_command_recreates_every_document(client):
     assert headlines(client.get("/search/?q=found")) == ["Lost then found"]
 
 
+def test_rebuilding_rewrites_only_the_documents_out_of_date(client):
+    unchanged = make_article(headline="Unchanged since")
+    changed = make_article(headline="Changed since")
+    # Edited without a signal, as a bulk import or a raw fix would.
+    Article.objects.filter(pk=changed.pk).update(headline="Edited behind the index")
+    before = document_row_versions()
+    call_command("update_search_index", stdout=io.StringIO())
+    after = document_row_versions()
+    assert headlines(client.get("/search/?q=edited")) == ["Edited behind the index"]
+    assert headlines(client.get("/search/?q=unchanged")) == ["Unchanged since"]
+    if POSTGRESQL:  # a rewritten row moves; one left alone stays where it was
+        assert after[unchanged.pk] == before[unchanged.pk]
+        assert after[changed.pk] != before[changed.pk]
+
+
+def document_row_versions():
+    """Where each search document's current row version lies (PostgreSQL's
+    ctid); elsewhere, only which documents exist."""
+    table = SearchDocument._meta.db_table
+    column = "ctid::text" if POSTGRESQL else "NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT article_id, {column} FROM {table}")  # noqa: S608
+        return dict(cursor.fetchall())
+
+
 def test_it_never_finds_drafts_stories_in_review_or_scheduled_stories(client):
     make_article(headline="Visible secret-word story")
     make_draft(headline="Draft secret-word story")
