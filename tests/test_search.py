@@ -1,7 +1,8 @@
 """Search and the archive's filters, on SQLite and (with DATABASE_URL) PostgreSQL."""
 
 import io
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, timedelta
 
 import pytest
 from django import forms
@@ -396,6 +397,39 @@ def test_it_filters_by_publication_dates(client):
     ]
     both = f"/search/?published_after={week_ago}&published_before={two_days_ago}"
     assert headlines(client.get(both)) == ["Last week"]
+
+
+@pytest.mark.parametrize("common_share", [0.0, 2.0], ids=["walk", "gin"])
+@pytest.mark.parametrize("words", ["", "q=rally&"], ids=["archive", "search"])
+def test_publication_dates_are_days_in_the_sites_time_zone(
+    client, settings, monkeypatch, common_share, words
+):
+    settings.TIME_ZONE = "Asia/Tbilisi"  # UTC+4
+    monkeypatch.setattr(search, "COMMON_SHARE", common_share)
+    tbilisi = zoneinfo.ZoneInfo("Asia/Tbilisi")
+    # Both on 1 May in UTC, one on each side of midnight in Tbilisi.
+    make_article(
+        headline="Late rally on the 1st",
+        published_at=datetime(2024, 5, 1, 23, 30, tzinfo=tbilisi),
+    )
+    make_article(
+        headline="Early rally on the 2nd",
+        published_at=datetime(2024, 5, 2, 0, 30, tzinfo=tbilisi),
+    )
+    analyse_search_documents()
+
+    def found(dates):
+        return headlines(client.get(f"/search/?{words}{dates}"))
+
+    assert found("published_before=2024-05-01") == ["Late rally on the 1st"]
+    assert found("published_after=2024-05-02") == ["Early rally on the 2nd"]
+    one_day = "published_after=2024-05-01&published_before=2024-05-01"
+    assert found(one_day) == ["Late rally on the 1st"]
+    # The first and last days a date can name bound nothing.
+    both = ["Early rally on the 2nd", "Late rally on the 1st"]
+    assert found("published_after=0001-01-01&published_before=9999-12-31") == both
+    assert found("published_after=9999-12-31") == []
+    assert found("published_before=0001-01-01") == []
 
 
 @pytest.mark.parametrize(
