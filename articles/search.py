@@ -39,8 +39,10 @@ from articles.html import plain_text, split_blocks
 from articles.models import Article, Embed, SearchDocument
 
 # English stems English words ("rallies" finds "rally"); 'simple' keeps words
-# of every other language (Ukrainian, Azerbaijani, Georgian…) as written.
+# of every other language (Ukrainian, Azerbaijani, Georgian…) as fold() folds
+# them, on the stories' side and the reader's alike.
 CONFIGS = ("english", "simple")
+FOLDED_CONFIGS = {"simple"}
 # Headline above standfirst above body above tags and embedded posts.
 WEIGHTS = (("headline", "A"), ("standfirst", "B"), ("body", "C"), ("extra", "D"))
 # Snippet highlights are marked with control characters no story contains,
@@ -58,9 +60,26 @@ INDEX_BATCH = 500
 _PUNCTUATION = string.punctuation + "«»“”„‘’‚…–—"
 
 
+# Letters readers type in their place on keyboards without them: Azerbaijani
+# and Turkish readers write "Bakililar" and "Azerbaycan".
+_PLAIN_LETTERS = str.maketrans({"ı": "i", "ə": "e"})
+# Latin letters end here: marks on other alphabets' letters (the Cyrillic
+# й and ї) make letters of their own, and are kept.
+_LAST_LATIN = "\u024f"
+
+
 def fold(text):
-    """Text in the form matching compares: compatibility-normalised, case-folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Text in the form matching compares: compatibility-normalised,
+    case-folded, Latin letters without their accents."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():
+        return text
+    kept = []
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char) and kept and kept[-1] <= _LAST_LATIN:
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept)).translate(_PLAIN_LETTERS)
 
 
 def query_words(text):
@@ -173,20 +192,27 @@ def _upsert_on_postgresql(documents, using):
         [getattr(document, field.name) for document in documents]
         for field in fields(_Document)
     ]
+    folded = [
+        [fold(getattr(document, name)) for document in documents] for name, _ in WEIGHTS
+    ]
     with connections[using].cursor() as cursor:
-        cursor.execute(_UPSERT, columns)
+        cursor.execute(_UPSERT, columns + folded)
 
 
-# One array per field; each field weighted, in every configuration. Only
-# constants go into the SQL text; the stories' words are parameters.
+# One array per field, then the weighted fields folded; each field weighted,
+# in every configuration. Only constants go into the SQL text; the stories'
+# words are parameters.
 _UPSERT = """
     INSERT INTO {table} AS document
         (article_id, text, folded, section_id, published_at, vector)
     SELECT story.id, story.text, '', story.section_id, story.published_at, {vector}
     FROM unnest(
         %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-        %s::bigint[], %s::timestamptz[]
-    ) AS story(id, headline, standfirst, body, extra, text, section_id, published_at)
+        %s::bigint[], %s::timestamptz[], {folded_arrays}
+    ) AS story(
+        id, headline, standfirst, body, extra, text, section_id, published_at,
+        {folded_columns}
+    )
     ON CONFLICT (article_id) DO UPDATE SET
         text = excluded.text,
         folded = excluded.folded,
@@ -202,10 +228,13 @@ _UPSERT = """
                           excluded.published_at, excluded.vector)
 """.format(  # noqa: S608
     table=SearchDocument._meta.db_table,
+    folded_arrays=", ".join("%s::text[]" for _ in WEIGHTS),
+    folded_columns=", ".join(f"folded_{field}" for field, _ in WEIGHTS),
     vector=" || ".join(
-        f"setweight(to_tsvector('{config}', story.{field}), '{weight}')"
+        f"setweight(to_tsvector('{config}', story.{prefix}{field}), '{weight}')"
         for field, weight in WEIGHTS
         for config in CONFIGS
+        for prefix in ["folded_" if config in FOLDED_CONFIGS else ""]
     ),
 )
 
@@ -225,7 +254,8 @@ def _query(text):
     """The reader's words as a query in both configurations (web search syntax)."""
     query = None
     for config in CONFIGS:
-        part = SearchQuery(text, config=config, search_type="websearch")
+        words = fold(text) if config in FOLDED_CONFIGS else text
+        part = SearchQuery(words, config=config, search_type="websearch")
         query = part if query is None else query | part
     return query
 
@@ -380,21 +410,27 @@ def add_snippets(stories, text):
         .order_by()
     )
     if is_postgresql(using):
-        raw = dict(
-            documents.annotate(
-                snippet=SearchHeadline(
-                    "text",
-                    _query(text),
-                    config=CONFIGS[0],
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=SNIPPET_WORDS // 2,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            ).values_list("pk", "snippet")
+        headlines = documents.annotate(
+            snippet=SearchHeadline(
+                "text",
+                _query(text),
+                config=CONFIGS[0],
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=SNIPPET_WORDS // 2,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
         )
+        # ts_headline reads the text as written, so it cannot mark a word the
+        # reader typed without its accents ("Bakililar"): excerpt() can.
+        raw = {
+            pk: snippet if START in snippet else excerpt(document_text, words)
+            for pk, snippet, document_text in headlines.values_list(
+                "pk", "snippet", "text"
+            )
+        }
     else:
         raw = {
             pk: excerpt(document_text, words)
@@ -406,16 +442,28 @@ def add_snippets(stories, text):
 
 
 def excerpt(text, words, length=SNIPPET_WORDS):
-    """About `length` words of `text` around the first of `words`, marked."""
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    """About `length` words of `text` around the first of `words` (folded), with
+    every word of the text that holds one of them marked."""
+
+    def holds(token):
+        return any(word in fold(token) for word in words)
+
     tokens = text.split()
-    first = next((i for i, token in enumerate(tokens) if pattern.search(token)), 0)
+    first = next((i for i, token in enumerate(tokens) if holds(token)), 0)
     start = max(0, first - length // 3)
-    window = " ".join(tokens[start : start + length])
-    window = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", window)
+    window = " ".join(
+        _mark(token) if holds(token) else token
+        for token in tokens[start : start + length]
+    )
     before = "… " if start else ""
     after = " …" if start + length < len(tokens) else ""
     return f"{before}{window}{after}"
+
+
+def _mark(token):
+    """A word marked, without the punctuation around it."""
+    word = token.strip(_PUNCTUATION)
+    return token.replace(word, f"{START}{word}{STOP}", 1) if word else token
 
 
 def marked(raw):

@@ -60,12 +60,27 @@ def headlines(response):
     return [story.headline for story in response.context["stories"]]
 
 
-@pytest.mark.parametrize("word", ["Бакинці", "БАКИНЦІ", "бакинці", "Bakılılar"])
-def test_it_finds_the_demo_story_by_the_words_of_its_embedded_tweet(client, demo, word):
+@pytest.mark.parametrize(
+    "word",
+    ["Бакинці", "БАКИНЦІ", "бакинці", "Bakılılar"]
+    # Typed on a keyboard without the Azerbaijani letters.
+    + ["Bakililar", "BAKILILAR", "Azerbaycan", "yuzlerle"],
+)
+def test_it_finds_the_demo_story_by_its_ukrainian_and_azerbaijani_words(
+    client, demo, word
+):
     response = client.get("/search/", {"q": word})
     assert response.status_code == 200
     assert headlines(response) == [JAM]
     assert "<mark>" in response.content.decode()
+
+
+def test_it_folds_latin_accents_but_keeps_other_alphabets_letters():
+    assert search.fold("İstanbul Bakılılar Azərbaycan Café") == (
+        "istanbul bakililar azerbaycan cafe"
+    )
+    assert search.fold("Україна йде") == "україна йде"
+    assert search.fold("ﬁre") == "fire"
 
 
 def test_it_finds_both_demo_stories_by_a_shared_word_and_a_tag(client, demo):

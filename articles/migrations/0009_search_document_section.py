@@ -1,15 +1,6 @@
-"""Search documents carry their story's section; every story is indexed again."""
+"""Search documents carry their story's section (0010 fills it)."""
 
 from django.db import migrations, models
-
-
-def index_existing_stories(apps, schema_editor):
-    # The indexer is the project's own, not a historical model: it writes the
-    # documents' columns as of this migration. A later migration adding a
-    # column moves this fill after its own (as this one took it from 0007).
-    from articles.search import index_every_article
-
-    index_every_article(using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -30,5 +21,4 @@ class Migration(migrations.Migration):
                 to="articles.section",
             ),
         ),
-        migrations.RunPython(index_existing_stories, migrations.RunPython.noop),
     ]
