@@ -355,6 +355,9 @@ def test_excerpts_mark_words_and_escape_everything_else():
     raw = excerpt(text, ["target"], length=10)
     assert raw.startswith("… ")
     assert str(marked(raw)).endswith("<mark>Target</mark> &lt;b&gt; end")
+    # Words are compared folded; the mark leaves out the punctuation around.
+    raw = excerpt("Yüzlərlə «Bakılılar», bakı", search.query_words("BAKILILAR"))
+    assert str(marked(raw)) == "Yüzlərlə «<mark>Bakılılar</mark>», bakı"
 
 
 def test_without_words_it_lists_the_archive_newest_first(client):
