@@ -199,6 +199,11 @@ def _upsert_on_postgresql(documents, using):
         cursor.execute(_UPSERT, columns + folded)
 
 
+def _column(field, config):
+    """The column of the upsert's rows that `config` reads `field` from."""
+    return f"folded_{field}" if config in FOLDED_CONFIGS else field
+
+
 # One array per field, then the weighted fields folded; each field weighted,
 # in every configuration. Only constants go into the SQL text; the stories'
 # words are parameters.
@@ -231,10 +236,10 @@ _UPSERT = """
     folded_arrays=", ".join("%s::text[]" for _ in WEIGHTS),
     folded_columns=", ".join(f"folded_{field}" for field, _ in WEIGHTS),
     vector=" || ".join(
-        f"setweight(to_tsvector('{config}', story.{prefix}{field}), '{weight}')"
+        f"setweight(to_tsvector('{config}', story.{_column(field, config)}), "
+        f"'{weight}')"
         for field, weight in WEIGHTS
         for config in CONFIGS
-        for prefix in ["folded_" if config in FOLDED_CONFIGS else ""]
     ),
 )
 

@@ -56,6 +56,16 @@ def spy_on_the_way_taken(monkeypatch):
     return ways
 
 
+def document_row_versions():
+    """Where each search document's current row version lies (PostgreSQL's
+    ctid); elsewhere, only which documents exist."""
+    table = SearchDocument._meta.db_table
+    column = "ctid::text" if POSTGRESQL else "NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT article_id, {column} FROM {table}")  # noqa: S608
+        return dict(cursor.fetchall())
+
+
 def headlines(response):
     return [story.headline for story in response.context["stories"]]
 
@@ -159,16 +169,6 @@ def test_rebuilding_rewrites_only_the_documents_out_of_date(client):
     if POSTGRESQL:  # a rewritten row moves; one left alone stays where it was
         assert after[unchanged.pk] == before[unchanged.pk]
         assert after[changed.pk] != before[changed.pk]
-
-
-def document_row_versions():
-    """Where each search document's current row version lies (PostgreSQL's
-    ctid); elsewhere, only which documents exist."""
-    table = SearchDocument._meta.db_table
-    column = "ctid::text" if POSTGRESQL else "NULL"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT article_id, {column} FROM {table}")  # noqa: S608
-        return dict(cursor.fetchall())
 
 
 def test_it_never_finds_drafts_stories_in_review_or_scheduled_stories(client):
