@@ -27,6 +27,12 @@ def _error(status, message, **extra):
     return JsonResponse({"error": message, **extra}, status=status)
 
 
+def not_found():
+    response = _error(404, "No published story has this address.")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def read_only_for_everyone(view):
     """GET and HEAD from any origin, CORS preflight answered, other methods refused."""
 
@@ -166,7 +172,7 @@ def _page_link(request, number):
 def article_detail(request, slug):
     story = Article.objects.published().for_story().filter(slug=slug).first()
     if story is None:
-        return _error(404, "No published story has this address.")
+        return not_found()
     data = story_data(story, request.build_absolute_uri)
     data["body"] = body_html(story)
     data["corrections"] = [

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ CONDITIONS = (
 # Changes whenever CachedPage does: pages a previous release kept in a shared
 # cache are then never read back in a shape this one does not know.
 PAGE_KEY_PREFIX = "pages:v2:"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -173,18 +176,32 @@ class CachedPages:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            set_script_prefix(get_script_name(environ))
-            request = WSGIRequest(environ)
-            try:
-                found = self.pages.look_up(request, start_generation=False)
-            except SuspiciousOperation:
-                found = None  # a host or query Django answers with a 400
-            if found is not None and found.response is not None:
-                response = found.hit(request)
+            response = self._hit(environ)
+            if response is not None:
                 status = f"{response.status_code} {response.reason_phrase}"
                 start_response(status, list(response.items()))
                 return [response.content]
         return self.application(environ, start_response)
+
+    def _hit(self, environ):
+        """The cached page for this request, or None to hand it to Django."""
+        try:
+            set_script_prefix(get_script_name(environ))
+            # WSGIRequest writes the decoded path back into the environ it is
+            # given, and Django would decode it a second time: its own copy
+            # leaves the environ as the server made it, in any script.
+            request = WSGIRequest(environ.copy())
+            found = self.pages.look_up(request, start_generation=False)
+            if found is None or found.response is None:
+                return None
+            return found.hit(request)
+        except SuspiciousOperation:
+            return None  # a host or query Django answers with a 400
+        except Exception:
+            # The front only saves work: whatever goes wrong in it, Django
+            # answers the request, with the site's own error page if need be.
+            logger.exception("The page cache front failed; Django answers.")
+            return None
 
 
 def page_key(request):

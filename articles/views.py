@@ -2,10 +2,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from articles import prompts, seo
+from articles import api, prompts, seo
 from articles import search as story_search
 from articles.context_processors import chrome
 from articles.filters import ArticleFilter
@@ -163,3 +165,10 @@ def support(request):
             "fundraisers": prompts.fundraisers(),
         },
     )
+
+
+def not_found(request, exception):
+    """The site's own 404 page; the API's JSON error for addresses under the API."""
+    if request.path.startswith(reverse("articles:api-articles")):
+        return api.not_found()
+    return defaults.page_not_found(request, exception)

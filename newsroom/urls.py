@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 from articles import history, serving
 from articles.health import healthz
 
+handler404 = "articles.views.not_found"
+
 urlpatterns = [
     path(
         "admin/history/<str:app_label>/<str:model_name>/<path:object_id>/compare/",

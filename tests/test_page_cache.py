@@ -25,6 +25,7 @@ from tests.helpers import (
     make_section,
     page_text,
 )
+from tests.wsgi import WSGI
 
 pytestmark = pytest.mark.django_db
 
@@ -380,46 +381,6 @@ def test_forgetting_pages_marks_the_change_for_other_workers(settings, db):
     )
     forget_pages()
     assert settings.NEWSROOM_CHANGE_STAMP.stat().st_mtime_ns != before
-
-
-class WSGI:
-    """Requests through the WSGI application gunicorn runs (newsroom.wsgi),
-    which answers page cache hits before Django's request handling."""
-
-    def __init__(self):
-        self.started = 0
-
-    def get(self, path, **headers):
-        from django.core import signals
-        from django.db import close_old_connections
-        from django.test import RequestFactory
-
-        from newsroom.wsgi import application
-
-        environ = RequestFactory().get(path, headers=headers).environ
-        answer = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            answer["status"] = int(status.split()[0])
-            answer["headers"] = dict(response_headers)
-
-        def count(**kwargs):
-            self.started += 1
-
-        # As Django's test client does: the test's transaction must stay open.
-        signals.request_started.disconnect(close_old_connections)
-        signals.request_finished.disconnect(close_old_connections)
-        signals.request_started.connect(count)
-        try:
-            body = application(environ, start_response)
-            answer["body"] = b"".join(body)
-            if hasattr(body, "close"):
-                body.close()
-        finally:
-            signals.request_started.disconnect(count)
-            signals.request_started.connect(close_old_connections)
-            signals.request_finished.connect(close_old_connections)
-        return answer
 
 
 def test_the_wsgi_application_answers_a_hit_without_django(

@@ -153,3 +153,26 @@ def test_the_lockout_is_per_user_and_address(client, demo):
 
 def test_the_test_client_can_still_sign_in_directly(client, demo):
     assert client.login(username="editor", password="demo-password-for-tests")
+
+
+def test_uploads_served_by_the_app_are_sandboxed_as_nginx_serves_them(client):
+    from articles.serving import UPLOAD_POLICY
+    from tests.helpers import make_image
+
+    image = make_image()
+    for url in (image.file.url, image.rendition_url(64, "webp")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Security-Policy"] == UPLOAD_POLICY
+        assert "sandbox" in policy(response)
+        assert policy(response)["default-src"] == ["'none'"]
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert f'add_header Content-Security-Policy "{UPLOAD_POLICY}";' in nginx
+
+
+@pytest.mark.parametrize(
+    "name", ["x" * 5000, "renditions/" + "Ж" * 300, "a\x00b", "../secret_key"]
+)
+def test_an_upload_name_no_file_can_have_gets_a_client_error(client, name):
+    response = client.get(settings.MEDIA_URL + name)
+    assert response.status_code in (400, 404)
