@@ -2,13 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import measure, prompts
-from articles.models import MembershipPrompt
 from articles.models.membership import validate_button_url
 
 BEACON_MAX_BYTES = 200
@@ -22,9 +20,11 @@ def prompt_click(request, prompt_id, variant_id=None):
     The destination is only ever the prompt's stored button link: nothing in
     the request can change it, so this is no open redirect.
     """
-    prompt = get_object_or_404(MembershipPrompt, pk=prompt_id)
-    if variant_id is not None and not prompt.variants.filter(pk=variant_id).exists():
-        raise Http404("No such variant of this prompt.")
+    # As for views (below): only a running prompt, or one of its variants, counts
+    # and sends readers on; a prompt switched off or out of its window is gone.
+    prompt = prompts.live_version(prompt_id, variant_id or 0)
+    if prompt is None:
+        raise Http404("No such prompt is running.")
     destination = prompt.button_url
     try:
         validate_button_url(destination)

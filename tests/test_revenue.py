@@ -1,7 +1,10 @@
 """Measuring prompts without tracking: the click redirect, the view beacon, figures."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -120,6 +123,55 @@ def test_the_click_redirect_never_follows_a_link_that_slipped_past_validation(
     prompt = make_prompt()
     MembershipPrompt.objects.filter(pk=prompt.pk).update(button_url=stored)
     assert reader.get(f"/support/go/{prompt.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"is_active": False},
+        {"starts_at": timezone.now() + timedelta(days=1)},
+        {"ends_at": timezone.now() - timedelta(minutes=1)},
+    ],
+)
+def test_the_click_redirect_answers_404_for_a_prompt_that_is_not_running(reader, state):
+    prompt = make_prompt(button_url="https://pay.example.org/join", **state)
+    variant = make_variant(prompt)
+    assert reader.get(f"/support/go/{prompt.pk}/").status_code == 404
+    assert reader.get(f"/support/go/{prompt.pk}/{variant.pk}/").status_code == 404
+    assert not PromptDailyStat.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/\\evil.example/",
+        "/\\/evil.example/",
+        "/\t/evil.example/",
+        "/\n/evil.example/",
+        "/\u2028/evil.example/",
+        "//evil.example/",
+        "\\\\evil.example/",
+        "javascript:alert(1)",
+        "data:text/html,hi",
+        "https://pay example.org/",
+    ],
+)
+def test_a_button_link_is_a_path_on_this_site_or_a_full_web_address(link):
+    prompt = make_prompt()
+    prompt.button_url = link
+    with pytest.raises(ValidationError) as refused:
+        prompt.full_clean()
+    assert "button_url" in refused.value.message_dict
+    for good in ("/support/", "/support/?tier=2", "https://pay.example.org/join"):
+        prompt.button_url = good
+        prompt.full_clean()
+
+
+def test_the_click_redirect_never_follows_a_backslash_off_the_site(reader):
+    prompt = make_prompt()
+    MembershipPrompt.objects.filter(pk=prompt.pk).update(button_url="/\\evil.example")
+    assert reader.get(f"/support/go/{prompt.pk}/").status_code == 404
+    assert not PromptDailyStat.objects.exists()
 
 
 def test_the_click_redirect_only_answers_get(reader):
