@@ -1,5 +1,6 @@
 """Roles and the editorial workflow, driven through the admin as each role."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import workflow
-from articles.models import Article, MembershipPrompt, MembershipTier
+from articles.models import Article, Correction, MembershipPrompt, MembershipTier
 from tests.admin_helpers import admin_url, as_user, form_data, make_staff
 from tests.helpers import make_article, make_draft, make_scheduled, make_section
 
@@ -341,3 +342,43 @@ def test_the_list_shows_and_filters_by_state(client, editor):
     ]:
         shown = client.get(admin_url(Article) + f"?state={state}").context["cl"]
         assert list(shown.result_list) == [story], state
+
+
+# Times, to the second.
+
+# HTML's valid global date and time string: at most three digits of a second.
+HTML_DATETIME = re.compile(
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)$"
+)
+
+
+def test_publish_now_keeps_the_time_to_the_second(client, editor):
+    story = make_draft()
+    run_action(as_user(client, editor), "publish_now", [story])
+    Correction.objects.create(article=story, text="A name was misspelt.")
+    story.refresh_from_db()
+    assert story.published_at.microsecond == 0
+    assert story.corrections.get().date.microsecond == 0
+    page = client.get(story.get_absolute_url()).content.decode()
+    values = re.findall(r'<time datetime="([^"]+)"', page)
+    assert len(values) >= 3  # byline, "Updated", the correction
+    for value in values:
+        assert HTML_DATETIME.match(value), value
+
+
+def test_saving_a_published_story_unchanged_records_no_new_time(client, editor):
+    story = make_draft()
+    run_action(as_user(client, editor), "publish_now", [story])
+    response = change_story(client, story, headline="Sharper")
+    assert response.status_code == 302
+    assert "Publication time changed" not in log_messages(story)[-1]
+    assert log_messages(story)[-1] == "Changed Headline."
+
+
+def test_a_time_saved_with_microseconds_is_kept_to_the_second(db):
+    story = make_draft()
+    story.status = Article.Status.PUBLISHED
+    story.published_at = timezone.now().replace(microsecond=987654)
+    story.save()
+    story.refresh_from_db()
+    assert story.published_at.microsecond == 0

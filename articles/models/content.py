@@ -21,6 +21,16 @@ language_validator = RegexValidator(
 PREVIEW_SALT = "articles.preview"
 
 
+def to_the_second(moment):
+    """A time as stories keep it: editors set times to the second, and HTML's
+    <time datetime> takes no more than milliseconds."""
+    return moment.replace(microsecond=0) if moment else moment
+
+
+def now_to_the_second():
+    return to_the_second(timezone.now())
+
+
 class Section(models.Model):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
@@ -309,6 +319,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Every way in (admin, commands, imports) keeps only allow-listed HTML.
         self.body = sanitise_body(self.body)
+        self.published_at = to_the_second(self.published_at)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -416,7 +427,7 @@ class Correction(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="corrections"
     )
-    date = models.DateTimeField(default=timezone.now)
+    date = models.DateTimeField(default=now_to_the_second)
     text = models.TextField(help_text="What was wrong and what the story says now.")
 
     class Meta:
@@ -424,6 +435,10 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction to {self.article} on {self.date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.date = to_the_second(self.date)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
