@@ -1,6 +1,7 @@
 """Security headers on every response, production checks, and the sign-in lockout."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,3 +178,21 @@ def test_uploads_served_by_the_app_are_sandboxed_as_nginx_serves_them(client):
 def test_an_upload_name_no_file_can_have_gets_a_client_error(client, name):
     response = client.get(settings.MEDIA_URL + name)
     assert response.status_code in (400, 404)
+
+
+def test_the_error_page_is_styled_within_the_sites_own_policy(client, monkeypatch):
+    from django.test import Client
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("articles.views.home_context", broken)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "<style" not in page and "style=" not in page
+    assert policy(response)["style-src"] == ["'self'"]
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+    assert stylesheet.startswith(settings.STATIC_URL)
+    assert finders.find(stylesheet.removeprefix(settings.STATIC_URL))
