@@ -26,7 +26,7 @@ install-dev: $(VENV)/.installed-dev
 demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo --keep-content
 	@echo "Serving the demo on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops it."
 	$(DEMO_ENV) $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
 

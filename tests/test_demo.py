@@ -204,6 +204,39 @@ def test_load_demo_refuses_to_overwrite_an_edited_demo_story(demo):
     )
 
 
+def test_load_demo_keep_content_leaves_a_used_database_alone_and_succeeds(db):
+    make_article(headline="A real story", slug="a-real-story")
+    output = run_load_demo("--keep-content")
+    assert "the demo content was left alone" in output
+    assert "Demo login (Editor): editor" in output
+    assert not Outlet.objects.filter(slug="oc-media").exists()
+    assert Article.objects.count() == 1
+
+
+def test_load_demo_keep_content_leaves_an_edited_demo_story_alone(demo):
+    Article.objects.filter(slug="baku-rally-in-support-of-ukraine").update(
+        headline="Edited"
+    )
+    output = run_load_demo("--keep-content")
+    assert "was edited" in output
+    assert "the demo content was left alone" in output
+    story = Article.objects.get(slug="baku-rally-in-support-of-ukraine")
+    assert story.headline == "Edited"
+
+
+def test_load_demo_keep_content_loads_an_empty_database(db):
+    output = run_load_demo("--keep-content")
+    assert "37 created" in output
+
+
+def test_make_demo_restarts_on_a_used_database():
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    loads = [line for line in recipe.splitlines() if "load_demo" in line]
+    assert loads and all("--keep-content" in line for line in loads)
+    assert recipe.index("load_demo") < recipe.index("gunicorn")
+
+
 def test_load_demo_with_force_loads_beside_other_content(db):
     other = make_article(headline="A real story", slug="a-real-story")
     output = run_load_demo("--force")

@@ -53,8 +53,14 @@ class Command(BaseCommand):
             help="Load even if the database holds other content; demo objects are "
             "restored to their demo state, everything else is left alone.",
         )
+        parser.add_argument(
+            "--keep-content",
+            action="store_true",
+            help="If the database holds other content, leave everything as it is, "
+            "say so and succeed (make demo restarts the demo this way).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, keep_content=False, **options):
         try:
             records = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
@@ -65,6 +71,15 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 foreign = loader.foreign_content()
+                if foreign and keep_content and not force:
+                    self.stdout.write(
+                        self.style.WARNING(
+                            f"This database holds content that is not the demo's "
+                            f"({foreign}); the demo content was left alone."
+                        )
+                    )
+                    self.ensure_accounts()
+                    return
                 if foreign and not force:
                     raise CommandError(
                         f"This database already holds content that is not the demo's "
