@@ -1,8 +1,13 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
 
 from articles import audit  # noqa: F401  (registers the read-only admin log)
@@ -161,9 +166,13 @@ class ArticleAdmin(ArticleWorkflowMixin, VersionAdmin):
             return "Save the story to get a preview link."
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">Open the preview</a> '
-            "(a private link that works for a week; share it with anyone who should "
-            "see the story before it is published)",
+            "(a private link that works for {}; share it only with people who should "
+            "see the story before it is published. Unpublishing the story, or "
+            "“Revoke preview links” above, ends every link given out.)",
             obj.get_preview_url(),
+            timesince(
+                timezone.now() - timedelta(seconds=settings.NEWSROOM_PREVIEW_MAX_AGE)
+            ),
         )
 
     def save_model(self, request, obj, form, change):

@@ -14,13 +14,19 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from articles import history, revisions, workflow
 from articles.models import Article
 
 Status = Article.Status
+
+
+def _without(fields, unwanted):
+    return [field for field in fields if field != unwanted]
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -103,7 +109,13 @@ class ArticleWorkflowMixin:
 
     form = ArticleAdminForm
     change_list_template = "admin/articles/article/change_list.html"
-    actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
+    actions = [
+        "submit_for_review",
+        "publish_now",
+        "schedule",
+        "unpublish",
+        "revoke_previews",
+    ]
 
     # Registration: the story's revisions follow its tags too.
 
@@ -138,8 +150,15 @@ class ArticleWorkflowMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
+        if obj is None:
             return fieldsets
+        if not self.has_change_permission(request, obj):
+            # A preview link shows the story to anyone who has it: only
+            # people who may edit the story are given one.
+            return [
+                (name, {**options, "fields": _without(options["fields"], "preview_link")})
+                for name, options in fieldsets
+            ]
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], "opened_at"]}), *rest]
 
@@ -167,6 +186,51 @@ class ArticleWorkflowMixin:
             return message
         details = LogEntry(change_message=json.dumps(message)).get_change_message()
         return f"{move}. {details}".strip()
+
+    # Preview links, revoked in one step by an editor.
+
+    def get_urls(self):
+        revoke = path(
+            "<path:object_id>/revoke-previews/",
+            self.admin_site.admin_view(self.revoke_previews_view),
+            name="articles_article_revoke_previews",
+        )
+        return [revoke, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {
+            "can_revoke_previews": workflow.can_publish(request.user),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def revoke_previews_view(self, request, object_id):
+        story = self.get_object(request, object_id)
+        if story is None:
+            raise Http404("No such story.")
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[story.pk])
+        if request.method == "POST":
+            workflow.article_revoke_previews(article=story, user=request.user)
+            self.message_user(
+                request,
+                f"Every preview link of “{story}” given out so far has stopped "
+                "working. The story form has a new one.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/revoke_previews.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Revoke preview links",
+                "opts": self.model._meta,
+                "original": story,
+                "change_url": change_url,
+            },
+        )
 
     # Only editors bring deleted stories back: a recovered story may be live.
 
@@ -227,6 +291,10 @@ class ArticleWorkflowMixin:
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         self._move(request, queryset, workflow.article_unpublish)
+
+    @admin.action(description="Revoke preview links", permissions=["publish"])
+    def revoke_previews(self, request, queryset):
+        self._move(request, queryset, workflow.article_revoke_previews)
 
     def _move(self, request, queryset, move, **options):
         done, skipped = [], []

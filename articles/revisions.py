@@ -17,4 +17,9 @@ def register():
         if not reversion.is_registered(model):
             reversion.register(model)
     if not reversion.is_registered(Article):
-        reversion.register(Article, follow=["bylines", "corrections", "tagged_items"])
+        reversion.register(
+            Article,
+            follow=["bylines", "corrections", "tagged_items"],
+            # A revoked preview key must never come back with a revert.
+            exclude=["preview_key"],
+        )

@@ -108,8 +108,21 @@ def article_publish(*, article: Article, user, at: datetime | None = None) -> st
     return message
 
 
+def article_revoke_previews(*, article: Article, user) -> str:
+    """End every preview link of the story given out so far."""
+    if not can_publish(user):
+        raise PermissionDenied("Only editors revoke preview links.")
+    article.revoke_previews()
+    message = "Preview links revoked"
+    LogEntry.objects.log_actions(
+        user.pk, [article], CHANGE, change_message=message, single_object=True
+    )
+    return message
+
+
 def article_unpublish(*, article: Article, user) -> str:
-    """Take a story off the site (or out of the schedule, or out of review)."""
+    """Take a story off the site (or out of the schedule, or out of review);
+    a story taken off the site loses its preview links (Article.save)."""
     if not can_publish(user):
         raise PermissionDenied("Only editors unpublish stories.")
     if article.status == Status.DRAFT:

@@ -1,13 +1,23 @@
-"""Signed preview links: any state, expiring, never cached or indexed."""
+"""Signed preview links: any state, expiring, never cached or indexed; given
+only to people who may edit the story, and revocable."""
 
+import html
+import re
 import time
 from unittest import mock
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
+from django.core import signing
 from django.test import override_settings
+from django.urls import reverse
+from reversion.models import Version
 
 from articles.models import Article
-from tests.helpers import make_draft, make_scheduled
+from articles.models.content import PREVIEW_SALT
+from tests.admin_helpers import admin_url, as_user, form_data, make_staff
+from tests.helpers import make_article, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +79,142 @@ def test_a_deleted_story_has_no_preview(client):
     url = story.get_preview_url()
     Article.objects.filter(pk=story.pk).delete()
     assert client.get(url).status_code == 404
+
+
+# Who gets a link, and how links end.
+
+
+def preview_links(page):
+    return re.findall(r'href="(/preview/[^"]+)"', page.content.decode())
+
+
+def test_only_people_who_may_edit_a_story_are_given_its_link(client):
+    editor, reporter = make_staff("Editor"), make_staff("Reporter")
+    embargoed = make_draft(headline="Embargoed", created_by=editor)
+    own = make_draft(headline="Mine", created_by=reporter)
+    as_user(client, reporter)
+    page = client.get(admin_url(Article, "change", embargoed.pk))
+    assert page.status_code == 200  # reporters may read every story…
+    assert not preview_links(page)  # …but not hand out its preview
+    assert "Revoke preview links" not in page.content.decode()
+    assert preview_links(client.get(admin_url(Article, "change", own.pk)))
+    as_user(client, editor)
+    page = client.get(admin_url(Article, "change", embargoed.pk))
+    (link,) = preview_links(page)
+    assert client.get(html.unescape(link)).status_code == 200
+
+
+def test_an_editor_revokes_every_link_of_a_story_in_one_step(client):
+    editor = make_staff("Editor")
+    story = make_draft(headline="Sensitive")
+    other = make_draft()
+    given_out = [story.get_preview_url() for _ in range(2)]
+    other_link = other.get_preview_url()
+    as_user(client, editor)
+    revoke = reverse("admin:articles_article_revoke_previews", args=[story.pk])
+    change = client.get(admin_url(Article, "change", story.pk)).content.decode()
+    assert f'href="{revoke}"' in change
+    confirm = client.get(revoke)
+    assert confirm.status_code == 200
+    assert "will stop working" in confirm.content.decode()
+    assert client.get(given_out[0]).status_code == 200  # nothing happens on GET
+    response = client.post(revoke)
+    assert response.status_code == 302
+    for url in given_out:
+        assert client.get(url).status_code == 404
+    assert client.get(other_link).status_code == 200
+    story.refresh_from_db()
+    assert client.get(story.get_preview_url()).status_code == 200
+    entry = LogEntry.objects.filter(object_id=str(story.pk)).latest("pk")
+    assert (entry.user, entry.get_change_message()) == (editor, "Preview links revoked")
+
+
+def test_the_story_list_revokes_the_links_of_the_stories_chosen(client):
+    stories = [make_draft(), make_scheduled()]
+    links = [story.get_preview_url() for story in stories]
+    as_user(client, make_staff("Editor")).post(
+        admin_url(Article),
+        {
+            "action": "revoke_previews",
+            ACTION_CHECKBOX_NAME: [story.pk for story in stories],
+        },
+    )
+    for url in links:
+        assert client.get(url).status_code == 404
+
+
+def test_a_reporter_cannot_revoke_links(client):
+    reporter = make_staff("Reporter")
+    story = make_draft(created_by=reporter)
+    link = story.get_preview_url()
+    as_user(client, reporter)
+    revoke = reverse("admin:articles_article_revoke_previews", args=[story.pk])
+    assert client.post(revoke).status_code == 403
+    client.post(
+        admin_url(Article),
+        {"action": "revoke_previews", ACTION_CHECKBOX_NAME: [story.pk]},
+    )
+    assert client.get(link).status_code == 200
+
+
+@pytest.mark.parametrize("how", ["action", "form"])
+def test_unpublishing_a_story_ends_its_links(client, how):
+    story = make_scheduled(headline="Pulled before it went out")
+    link = story.get_preview_url()
+    as_user(client, make_staff("Editor"))
+    if how == "action":
+        client.post(
+            admin_url(Article),
+            {"action": "unpublish", ACTION_CHECKBOX_NAME: [story.pk]},
+        )
+    else:
+        url = admin_url(Article, "change", story.pk)
+        client.post(url, form_data(client.get(url), "article_form", status="draft"))
+    story.refresh_from_db()
+    assert story.status == Article.Status.DRAFT
+    assert client.get(link).status_code == 404
+    assert client.get(story.get_preview_url()).status_code == 200
+
+
+def test_a_story_sent_back_from_review_keeps_its_links(client):
+    story = make_article(status=Article.Status.REVIEW)
+    link = story.get_preview_url()
+    story.status = Article.Status.DRAFT
+    story.save()
+    assert client.get(link).status_code == 200
+
+
+def test_deleting_a_story_ends_its_links_even_once_it_is_recovered(client):
+    story = make_draft(headline="Deleted, then recovered")
+    as_user(client, make_staff("Editor"))
+    url = admin_url(Article, "change", story.pk)
+    client.post(url, form_data(client.get(url), "article_form"))  # a revision
+    link = story.get_preview_url()
+    client.post(admin_url(Article, "delete", story.pk), {"post": "yes"})
+    assert client.get(link).status_code == 404
+    version = Version.objects.get_deleted(Article).get()
+    recover = admin_url(Article, "recover", version.pk)
+    client.post(recover, form_data(client.get(recover), "article_form"))
+    recovered = Article.objects.get(pk=story.pk)
+    assert client.get(link).status_code == 404
+    assert client.get(recovered.get_preview_url()).status_code == 200
+
+
+def test_reverting_a_story_never_brings_a_revoked_link_back(client):
+    editor = make_staff("Editor")
+    story = make_draft(headline="First words")
+    as_user(client, editor)
+    url = admin_url(Article, "change", story.pk)
+    client.post(url, form_data(client.get(url), "article_form"))
+    link = story.get_preview_url()
+    client.post(reverse("admin:articles_article_revoke_previews", args=[story.pk]))
+    first = Version.objects.get_for_object(story).last()
+    revision = admin_url(Article, "revision", story.pk, first.pk)
+    client.post(revision, form_data(client.get(revision), "article_form"))
+    assert client.get(link).status_code == 404
+
+
+def test_a_link_signed_before_links_could_be_revoked_is_refused(client):
+    story = make_draft()
+    token = signing.dumps({"id": story.pk}, salt=PREVIEW_SALT, compress=True)
+    assert client.get(reverse("articles:preview", args=[token])).status_code == 404

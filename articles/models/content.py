@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -29,6 +31,10 @@ def to_the_second(moment):
 
 def now_to_the_second():
     return to_the_second(timezone.now())
+
+
+def new_preview_key():
+    return secrets.token_urlsafe(12)
 
 
 class Section(models.Model):
@@ -279,6 +285,12 @@ class Article(models.Model):
         blank=True,
         help_text="Leave blank to use the standfirst.",
     )
+    # Every preview link carries it: a new key revokes every link given out.
+    # Kept out of revisions, so reverting or recovering a story never brings
+    # a revoked key back.
+    preview_key = models.CharField(
+        max_length=32, default=new_preview_key, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -320,25 +332,52 @@ class Article(models.Model):
         # Every way in (admin, commands, imports) keeps only allow-listed HTML.
         self.body = sanitise_body(self.body)
         self.published_at = to_the_second(self.published_at)
+        if self._is_leaving_the_site():
+            # A story taken down takes its preview links with it.
+            self.preview_key = new_preview_key()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "preview_key"}
         super().save(*args, **kwargs)
+        self._stored_status = self.status
 
     def get_absolute_url(self):
         return url_for("articles:article", self.slug)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        story._stored_status = story.__dict__.get("status")
+        return story
+
+    def _is_leaving_the_site(self):
+        stored = getattr(self, "_stored_status", None)
+        return stored == self.Status.PUBLISHED and self.status != stored
+
+    def revoke_previews(self):
+        """Give the story a new preview key: every link given out stops working."""
+        self.preview_key = new_preview_key()
+        Article.objects.filter(pk=self.pk).update(preview_key=self.preview_key)
+
     def get_preview_url(self):
-        """A signed link showing the story in any status; it expires."""
-        token = signing.dumps({"id": self.pk}, salt=PREVIEW_SALT, compress=True)
+        """A signed link showing the story in any status; it expires, and
+        revoke_previews() ends it sooner."""
+        token = signing.dumps(
+            {"id": self.pk, "key": self.preview_key}, salt=PREVIEW_SALT, compress=True
+        )
         return reverse("articles:preview", args=[token])
 
     @classmethod
     def from_preview_token(cls, token, max_age=None):
-        """The article a preview token names, or None if forged or expired."""
+        """The article a preview token names, or None if forged, expired or
+        revoked."""
         max_age = max_age if max_age is not None else settings.NEWSROOM_PREVIEW_MAX_AGE
         try:
             data = signing.loads(token, salt=PREVIEW_SALT, max_age=max_age)
         except signing.BadSignature:
             return None
-        return cls.objects.filter(pk=data.get("id")).first()
+        if not isinstance(data, dict) or not data.get("key"):
+            return None  # signed before links could be revoked: not honoured
+        return cls.objects.filter(pk=data.get("id"), preview_key=data["key"]).first()
 
     @property
     def is_live(self):
