@@ -12,7 +12,12 @@ from reversion.admin import VersionAdmin
 
 from articles import audit  # noqa: F401  (registers the read-only admin log)
 from articles.admin_prompts import PromptFiguresMixin, PromptVariantInline
-from articles.admin_workflow import ArticleWorkflowMixin, StateFilter
+from articles.admin_workflow import (
+    ArticleWorkflowMixin,
+    EmbedWorkflowMixin,
+    PictureWorkflowMixin,
+    StateFilter,
+)
 from articles.forms import ImageForm
 from articles.models import (
     Article,
@@ -182,7 +187,7 @@ class ArticleAdmin(ArticleWorkflowMixin, VersionAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(VersionAdmin):
+class ImageAdmin(PictureWorkflowMixin, VersionAdmin):
     class Media:
         css = {"all": ["articles/admin-image.css"]}
         js = ["articles/admin-focal-point.js"]
@@ -267,7 +272,7 @@ def usage_links(image):
 
 
 @admin.register(Embed)
-class EmbedAdmin(VersionAdmin):
+class EmbedAdmin(EmbedWorkflowMixin, VersionAdmin):
     list_display = ["slug", "kind", "author_name", "published_on"]
     list_filter = ["kind"]
     search_fields = ["slug", "author_name", "author_handle", "text"]

@@ -1,4 +1,5 @@
-"""The story admin's editorial workflow: roles, states, actions, edit conflicts.
+"""The admin's editorial workflow: roles, states, actions, edit conflicts, and
+the pictures and embeds that stories show.
 
 Everything here is enforced on the server: a reporter who crafts a POST by
 hand meets the same form choices, permission checks and `save_model` guard
@@ -313,3 +314,50 @@ class ArticleWorkflowMixin:
             self.message_user(
                 request, "Not changed: " + " ".join(skipped), messages.WARNING
             )
+
+
+# What stories show: pictures and embeds follow the stories that show them.
+
+
+class PictureWorkflowMixin:
+    """Put before VersionAdmin on ImageAdmin: a picture that a story the user
+    may not edit shows is read-only to them (workflow.can_change_picture)."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return workflow.can_change_picture(request.user, obj)
+
+
+class EmbedWorkflowForm(forms.ModelForm):
+    user = None  # set per request by EmbedWorkflowMixin.get_form
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if self.user is not None and not workflow.can_change_embed(self.user, slug):
+            # A new embed would fill a marker a live story already carries.
+            raise forms.ValidationError(
+                "A story you may not edit places an embed with this name, so this "
+                "embed would appear in it. Choose another name, or ask an editor.",
+                code="shown_elsewhere",
+            )
+        return slug
+
+
+class EmbedWorkflowMixin:
+    """Put before VersionAdmin on EmbedAdmin: an embed that a story the user may
+    not edit places is read-only to them, and no embed may take its name."""
+
+    form = EmbedWorkflowForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user  # a class made for this request alone
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return workflow.can_change_embed(request.user, obj.slug)

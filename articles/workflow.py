@@ -3,6 +3,8 @@
 Reporters write, edit their own drafts and submit them for review; people
 with the `publish_article` permission (the Editor group) publish, schedule and
 unpublish. Every move is a revision and an admin log entry saying what happened.
+What a story shows goes with the story: a change to a picture or an embed that
+would reach a story the user may not edit needs an editor.
 """
 
 from datetime import datetime
@@ -32,6 +34,26 @@ def can_edit(user, article: Article) -> bool:
     if can_publish(user):
         return True
     return article.status == Status.DRAFT and article.created_by_id == user.pk
+
+
+def can_change_picture(user, image) -> bool:
+    """Editors change any picture; others only one that nothing but stories
+    they may edit shows (an author's photo or an outlet's logo is on every
+    live page of theirs)."""
+    if can_publish(user) or image.pk is None:
+        return True
+    return all(
+        isinstance(used_by, Article) and can_edit(user, used_by)
+        for _role, used_by in image.where_used()
+    )
+
+
+def can_change_embed(user, slug: str) -> bool:
+    """Editors change any embed; others only one named by no story they may
+    not edit (a live, scheduled or in-review story, or another's draft)."""
+    if can_publish(user):
+        return True
+    return all(can_edit(user, story) for story in Article.objects.showing_embed(slug))
 
 
 def can_submit(user, article: Article) -> bool:

@@ -156,6 +156,10 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-shared_tags", "-published_at", "-pk")
         )
 
+    def showing_embed(self, slug):
+        """Stories whose body places the embed named `slug` ([embed:slug])."""
+        return self.filter(body__contains=f"[embed:{slug}]")
+
     def versions_of(self, story):
         """The story in every language: the original and all its translations.
 
