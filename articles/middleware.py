@@ -23,6 +23,7 @@ from django.utils.cache import (
 )
 from django.utils.http import parse_http_date_safe
 
+from articles import paging
 from articles.cache import (
     GENERATION_KEY,
     Generation,
@@ -30,10 +31,6 @@ from articles.cache import (
     sync_local_cache,
 )
 
-# Query parameters that change what a page shows and are cached as part of its
-# key. Any other parameter (a search, a filter) is answered fresh every time:
-# such addresses are endless, and a flood of them must not churn the cache.
-CACHED_PARAMETERS = {"page"}
 # Parameters that links carry for analytics and pages never read: dropped from
 # the key, so a story shared with a unique `fbclid` per click is still cached.
 IGNORED_PARAMETERS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid)$")
@@ -205,13 +202,30 @@ class CachedPages:
 
 
 def page_key(request):
-    """The cache key of a page, or None when its query string is not cached."""
+    """The cache key of a page, or None when it is rendered every time.
+
+    A page is keyed on its address and the query parameters its view is
+    cached by (articles.paging), a page number only as the view writes it:
+    anonymous requests can add no more entries than the site has pages. Any
+    other parameter (a search, a filter, one the page never reads, a page
+    number written oddly) is answered fresh every time: such addresses are
+    endless, and a flood of them must not fill or churn the cache.
+    """
     kept = []
+    read = None
     for name, values in sorted(request.GET.lists()):
         if IGNORED_PARAMETERS.match(name):
             continue
-        if name not in CACHED_PARAMETERS or len(values) != 1:
+        if read is None:
+            read = paging.cache_parameters(request.path_info)
+        if len(values) != 1 or name not in read:
             return None
+        if name == paging.PAGE:
+            number = paging.page_number(values[0])
+            if number is None:
+                return None
+            if number == 1:
+                continue  # the listing's own address
         kept.append((name, values[0]))
     address = f"{request.scheme}://{request.get_host()}{request.path}"
     if kept:

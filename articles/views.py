@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -7,7 +7,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from articles import api, prompts, seo
+from articles import api, paging, prompts, seo
 from articles import search as story_search
 from articles.context_processors import chrome
 from articles.filters import ArticleFilter
@@ -94,9 +94,14 @@ def story_context(request, story, is_preview=False, prompt_preview=None):
 
 
 def _page(request, stories):
-    return Paginator(stories, settings.NEWSROOM_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """The page of a listing the reader asked for; any other number is a 404."""
+    number = paging.page_number(request.GET.get(paging.PAGE))
+    if number is None:
+        raise Http404("Pages are numbered 1, 2, 3…")
+    try:
+        return Paginator(stories, settings.NEWSROOM_PAGE_SIZE).page(number)
+    except EmptyPage:
+        raise Http404("This listing has fewer pages.") from None
 
 
 def _listing(request, template, stories, **context):
@@ -106,24 +111,28 @@ def _listing(request, template, stories, **context):
     )
 
 
+@paging.cached_by(paging.PAGE)
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
     stories = Article.objects.published().for_listing().filter(section=section)
     return _listing(request, "articles/section.html", stories, section=section)
 
 
+@paging.cached_by(paging.PAGE)
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     stories = Article.objects.published().for_listing().filter(tags=tag)
     return _listing(request, "articles/tag.html", stories, tag=tag)
 
 
+@paging.cached_by(paging.PAGE)
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     stories = Article.objects.published().for_listing().filter(authors=author)
     return _listing(request, "articles/author.html", stories, author=author)
 
 
+@paging.cached_by(paging.PAGE)
 def search(request):
     filterset = ArticleFilter(
         request.GET, queryset=Article.objects.published().for_listing()

@@ -288,6 +288,64 @@ def test_it_keeps_listing_pages_apart(client, settings):
     assert second.headline in page_text(page_two)
 
 
+def stored_pages(monkeypatch):
+    """The keys the page cache stores pages under, as it stores them."""
+    from articles import middleware
+
+    keys = []
+    real_set = middleware.cache.set
+
+    def recording_set(key, value, *args, **kwargs):
+        if key.startswith(middleware.PAGE_KEY_PREFIX):
+            keys.append(key)
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(middleware.cache, "set", recording_set)
+    return keys
+
+
+def test_anonymous_requests_add_no_more_pages_than_the_site_has(client, monkeypatch):
+    story = make_article(tags=["Baku"])
+    section = story.section
+    stored = stored_pages(monkeypatch)
+    for n in range(100):
+        # The story has no pages, the section one: none of these is another page.
+        for url in (
+            f"{story.get_absolute_url()}?page={n}",
+            f"{story.get_absolute_url()}?x{n}=1",
+            f"{section.get_absolute_url()}?page={n + 2}",
+            f"{section.get_absolute_url()}?page=0{n}",
+            f"{section.get_absolute_url()}?sort={n}",
+            f"/?page={n}",
+        ):
+            response = client.get(url)
+            assert "X-Page-Cache" not in response, url
+    assert stored == []
+    assert cached(client, story.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert len(stored) == 1
+
+
+def test_a_bad_page_number_is_a_404_that_is_never_stored(client, monkeypatch):
+    section = make_article().section
+    stored = stored_pages(monkeypatch)
+    for number in ("2", "0", "02", "x", "1e3", "999999999999"):
+        response = client.get(f"{section.get_absolute_url()}?page={number}")
+        assert response.status_code == 404
+        assert "X-Page-Cache" not in response
+    assert stored == []
+
+
+def test_the_first_page_of_a_listing_has_one_cache_entry(client, monkeypatch):
+    section = make_article().section
+    stored = stored_pages(monkeypatch)
+    first = client.get(section.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    again = client.get(section.get_absolute_url() + "?page=1")
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content
+    assert len(stored) == 1
+
+
 def test_it_ignores_tracking_parameters(client):
     story = make_article()
     client.get(story.get_absolute_url())

@@ -137,9 +137,12 @@ def test_listings_are_paginated(client, settings):
     assert first.content.decode().count('class="card"') == 2
     assert "Page 1 of 3" in first.content.decode()
     assert last.content.decode().count('class="card"') == 1
-    # A page number past the end shows the last page rather than failing.
-    assert client.get(section.get_absolute_url() + "?page=99").status_code == 200
-    assert client.get(section.get_absolute_url() + "?page=x").status_code == 200
+    assert client.get(section.get_absolute_url() + "?page=1").content == first.content
+    # Any other page number is not one of the listing's pages.
+    for number in ("4", "99", "0", "-1", "02", "x", "", "٣", "1.0"):
+        response = client.get(section.get_absolute_url() + f"?page={number}")
+        assert response.status_code == 404, number
+        assert "We could not find that page" in response.content.decode()
 
 
 def test_the_home_page_leads_with_the_latest_story(client):

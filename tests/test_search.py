@@ -502,7 +502,8 @@ def test_results_are_paginated_and_keep_the_query(client, settings):
     assert 'href="?q=rally&amp;page=2"' in first.content.decode()
     last = client.get("/search/?q=rally&page=3")
     assert len(last.context["stories"]) == 1
-    assert client.get("/search/?q=rally&page=abc").status_code == 200
+    assert client.get("/search/?q=rally&page=abc").status_code == 404
+    assert client.get("/search/?q=rally&page=4").status_code == 404
 
 
 @pytest.mark.usefixtures("uncached_pages")
