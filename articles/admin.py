@@ -10,7 +10,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
 
-from articles import audit  # noqa: F401  (registers the read-only admin log)
+from articles import (
+    admin_tags,  # noqa: F401  (registers the tags)
+    audit,  # noqa: F401  (registers the read-only admin log)
+)
 from articles.admin_prompts import PromptFiguresMixin, PromptVariantInline
 from articles.admin_workflow import (
     ArticleWorkflowMixin,
@@ -63,7 +66,6 @@ def thumbnail(image, size=80):
 class OutletAdmin(VersionAdmin):
     list_display = ["name", "is_house", "url"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["logo"]
 
 
@@ -72,14 +74,12 @@ class SectionAdmin(VersionAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
 class AuthorAdmin(VersionAdmin):
     list_display = ["name", "social_handle", "user"]
     search_fields = ["name", "social_handle"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["photo"]
     raw_id_fields = ["user"]
 
@@ -114,7 +114,6 @@ class ArticleAdmin(ArticleWorkflowMixin, VersionAdmin):
     list_select_related = ["section", "outlet", "lead_image"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "outlet", "lead_image", "translation_of"]
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["preview_link", "created_at", "updated_at", "created_by"]

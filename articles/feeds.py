@@ -9,10 +9,9 @@ from django.contrib.syndication.views import Feed, add_domain
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
-from taggit.models import Tag
 
 from articles import seo
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Section, Tag
 
 FEED_STORIES = 30
 

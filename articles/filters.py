@@ -6,10 +6,9 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
-from taggit.models import Tag
 
 from articles.forms import QuickSelect
-from articles.models import Article, Author, Outlet, Section
+from articles.models import Article, Author, Outlet, Section, Tag
 from articles.models.content import language_validator
 from articles.search import search
 

@@ -7,13 +7,12 @@ VersionAdmin as they are.
 """
 
 import reversion
-from taggit.models import TaggedItem
 
-from articles.models import Article, Byline, Correction
+from articles.models import Article, Byline, Correction, TaggedArticle
 
 
 def register():
-    for model in (Byline, Correction, TaggedItem):
+    for model in (Byline, Correction, TaggedArticle):
         if not reversion.is_registered(model):
             reversion.register(model)
     if not reversion.is_registered(Article):

@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -33,10 +32,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from taggit.models import TaggedItem
 
 from articles.html import plain_text, split_blocks
-from articles.models import Article, Embed, SearchDocument
+from articles.models import Article, Embed, SearchDocument, TaggedArticle
 
 # English stems English words ("rallies" finds "rally"); 'simple' keeps words
 # of every other language (Ukrainian, Azerbaijani, Georgian…) as fold() folds
@@ -246,12 +244,9 @@ _UPSERT = """
 
 def _tag_names(article_ids, using):
     names = defaultdict(list)
-    items = TaggedItem.objects.using(using).filter(
-        content_type=ContentType.objects.db_manager(using).get_for_model(Article),
-        object_id__in=article_ids,
-    )
-    for object_id, name in items.values_list("object_id", "tag__name"):
-        names[object_id].append(name)
+    items = TaggedArticle.objects.using(using).filter(content_object_id__in=article_ids)
+    for story_id, name in items.values_list("content_object_id", "tag__name"):
+        names[story_id].append(name)
     return names
 
 

@@ -1,14 +1,19 @@
 """Cache invalidation, the only thing signals are used for."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from taggit.models import Tag, TaggedItem
 
 from articles import prompts, search
 from articles.cache import forget_pages
-from articles.models import Article, Embed, MembershipPrompt, PromptVariant
+from articles.models import (
+    Article,
+    Embed,
+    MembershipPrompt,
+    PromptVariant,
+    Tag,
+    TaggedArticle,
+)
 
 
 @receiver(post_save, sender=MembershipPrompt)
@@ -46,14 +51,13 @@ def _deleting_stories(origin):
     return isinstance(origin, QuerySet) and origin.model is Article
 
 
-@receiver(post_save, sender=TaggedItem)
-@receiver(post_delete, sender=TaggedItem)
+@receiver(post_save, sender=TaggedArticle)
+@receiver(post_delete, sender=TaggedArticle)
 def reindex_retagged_story(sender, instance, raw=False, origin=None, **kwargs):
     if _deleting_stories(origin):
         return  # the story goes, and its search document with it
-    story_type = ContentType.objects.get_for_model(Article)
-    if not raw and instance.content_type_id == story_type.pk:
-        search.index_articles([instance.object_id])
+    if not raw:
+        search.index_articles([instance.content_object_id])
 
 
 @receiver(post_save, sender=Tag)
@@ -74,7 +78,7 @@ def reindex_stories_placing_embed(sender, instance, raw=False, **kwargs):
         )
 
 
-# Pages show every model of this app and the tags. Models whose writes pages
+# Pages show every model of this app, tags included. Models whose writes pages
 # never show (counters, logs) are listed here so they do not empty the cache:
 # the prompts' daily view and click counts are written as readers browse.
 NOT_SHOWN_ON_PAGES = frozenset({"articles.promptdailystat"})
@@ -82,10 +86,7 @@ NOT_SHOWN_ON_PAGES = frozenset({"articles.promptdailystat"})
 
 def _is_shown(sender):
     meta = sender._meta
-    return (
-        meta.app_label in ("articles", "taggit")
-        and meta.label_lower not in NOT_SHOWN_ON_PAGES
-    )
+    return meta.app_label == "articles" and meta.label_lower not in NOT_SHOWN_ON_PAGES
 
 
 @receiver(post_save, dispatch_uid="pages-on-save")

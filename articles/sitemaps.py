@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.models import Article, Section, Tag
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most this many per sitemap
@@ -77,9 +76,6 @@ class TagSitemap(SectionSitemap):
             .annotate(latest=Max("article__published_at"))
             .order_by("name")
         )
-
-    def location(self, item):
-        return reverse("articles:tag", args=[item.slug])
 
 
 class NewsSitemap(StorySitemap):

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from taggit.models import Tag
 
 from articles import api, paging, prompts, seo
 from articles import search as story_search
@@ -18,6 +17,7 @@ from articles.models import (
     Embed,
     MembershipTier,
     Section,
+    Tag,
 )
 
 HOME_STORIES = 40

@@ -114,11 +114,17 @@ def zipf_weights(count):
 
 
 def generate(count):
-    from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
-    from taggit.models import Tag, TaggedItem
 
-    from articles.models import Article, Author, Byline, Outlet, Section
+    from articles.models import (
+        Article,
+        Author,
+        Byline,
+        Outlet,
+        Section,
+        Tag,
+        TaggedArticle,
+    )
     from articles.search import index_articles
 
     rng = random.Random(5)
@@ -145,7 +151,6 @@ def generate(count):
         )[0]
         for n in range(300)
     ]
-    story_type = ContentType.objects.get_for_model(Article)
     now = timezone.now()
     done = Article.objects.filter(slug__startswith="bench-").count()
     started = time.perf_counter()
@@ -170,8 +175,8 @@ def generate(count):
         Byline.objects.bulk_create(
             Byline(article=story, author=rng.choice(authors)) for story in stories
         )
-        TaggedItem.objects.bulk_create(
-            TaggedItem(content_type=story_type, object_id=story.pk, tag=tag)
+        TaggedArticle.objects.bulk_create(
+            TaggedArticle(content_object=story, tag=tag)
             for story in stories
             for tag in rng.sample(tags, rng.randint(1, 4))
         )

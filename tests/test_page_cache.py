@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
 
 from articles.cache import forget_pages
 from articles.models import (
@@ -15,6 +14,7 @@ from articles.models import (
     MembershipPrompt,
     MembershipTier,
     Outlet,
+    Tag,
 )
 from tests.helpers import (
     make_article,

@@ -5,10 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from taggit.models import Tag
 
 from articles import prompts
-from articles.models import MembershipPrompt
+from articles.models import MembershipPrompt, Tag
 from tests.helpers import (
     house_outlet,
     make_article,

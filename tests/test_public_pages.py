@@ -2,9 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from taggit.models import Tag
 
-from articles.models import Correction
+from articles.models import Correction, Tag
 from tests.helpers import (
     make_article,
     make_author,

@@ -75,7 +75,7 @@ def test_a_story_revision_keeps_its_byline_corrections_and_tags(client, editor):
     save_through_admin(as_user(client, editor), story, headline="Revised")
     revision = Version.objects.get_for_object(story).get().revision
     kept = {version.content_type.model for version in revision.version_set.all()}
-    assert kept == {"article", "byline", "correction", "taggeditem"}
+    assert kept == {"article", "byline", "correction", "taggedarticle"}
 
 
 def test_it_compares_two_revisions_field_by_field(client, editor):

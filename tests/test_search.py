@@ -11,11 +11,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
 from pytest_django.asserts import assertHTMLEqual
-from taggit.models import Tag
 
 from articles import search
 from articles.filters import ArticleFilter
-from articles.models import Article, SearchDocument
+from articles.models import Article, SearchDocument, Tag
 from articles.search import excerpt, marked
 from tests.helpers import (
     make_article,

@@ -8,6 +8,7 @@ from .membership import (
 )
 from .search import SearchDocument
 from .site import Outlet
+from .tags import Tag, TaggedArticle
 
 __all__ = [
     "Article",
@@ -25,5 +26,7 @@ __all__ = [
     "Rendition",
     "SearchDocument",
     "Section",
+    "Tag",
+    "TaggedArticle",
     "image_create",
 ]

@@ -1,7 +1,6 @@
 import secrets
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.validators import RegexValidator
 from django.db import models
@@ -13,6 +12,7 @@ from taggit.managers import TaggableManager
 
 from articles.html import BODY_EDITOR_EXTENSIONS, sanitise_body
 from articles.links import url_for
+from articles.slugs import LatinSlugField
 
 # BCP 47 language tags as newsrooms use them: "en", "uk", "az", "az-Latn", "pt-BR".
 language_validator = RegexValidator(
@@ -39,7 +39,13 @@ def new_preview_key():
 
 class Section(models.Model):
     name = models.CharField(max_length=80)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = LatinSlugField(
+        max_length=80,
+        populate_from="name",
+        fallback="section",
+        help_text="The last part of the section's address, in Latin letters. "
+        "Leave blank to make it from the name, in any script.",
+    )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Sections are listed on the home page in this order."
@@ -57,7 +63,13 @@ class Section(models.Model):
 
 class Author(models.Model):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = LatinSlugField(
+        max_length=120,
+        populate_from="name",
+        fallback="author",
+        help_text="The last part of the author's address, in Latin letters. "
+        "Leave blank to make it from the name, in any script.",
+    )
     bio = models.TextField(blank=True)
     photo = models.ForeignKey(
         "articles.Image",
@@ -188,10 +200,12 @@ class Article(models.Model):
         LIVE = "live", "Live"
 
     headline = models.CharField(max_length=200)
-    slug = models.SlugField(
+    slug = LatinSlugField(
         max_length=200,
-        unique=True,
-        help_text="The last part of the story's address. Changing it after "
+        populate_from="headline",
+        fallback="story",
+        help_text="The last part of the story's address, in Latin letters. Leave "
+        "blank to make it from the headline, in any script. Changing it after "
         "publication breaks links to the story.",
     )
     standfirst = models.TextField(
@@ -257,7 +271,7 @@ class Article(models.Model):
         help_text="If this story is a translation, the original story.",
         db_index=False,  # article_translations_idx leads with it
     )
-    tags = TaggableManager(blank=True)
+    tags = TaggableManager(through="articles.TaggedArticle", blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=False
     )
@@ -406,13 +420,6 @@ class Article(models.Model):
         if self.is_scheduled:
             return self.State.SCHEDULED
         return self.State(self.status)
-
-    @property
-    def tagged_items(self):
-        """The story's tag links, so that revisions keep and restore its tags."""
-        return self.tags.through.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article), object_id=self.pk
-        )
 
     @property
     def is_partner(self):

@@ -8,12 +8,12 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
-from taggit.models import Tag
 
 from articles.links import url_for
 
 from .content import Section
 from .site import Outlet
+from .tags import Tag
 
 
 def validate_button_url(value):

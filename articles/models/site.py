@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from articles.links import url_for
+from articles.slugs import LatinSlugField
 
 
 class OutletQuerySet(models.QuerySet):
@@ -12,7 +13,12 @@ class OutletQuerySet(models.QuerySet):
 
 class Outlet(models.Model):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = LatinSlugField(
+        max_length=120,
+        populate_from="name",
+        fallback="outlet",
+        help_text="In Latin letters; leave blank to make it from the name.",
+    )
     url = models.URLField("website", blank=True)
     description = models.TextField(blank=True)
     is_house = models.BooleanField(

@@ -4,15 +4,23 @@ import random
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
 
+from articles import slugs
 from articles.cache import forget_pages
-from articles.models import Article, Author, Byline, Image, Outlet, Section
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Image,
+    Outlet,
+    Section,
+    Tag,
+    TaggedArticle,
+)
 from articles.search import index_articles
 
 SLUG_PREFIX = "generated-"
@@ -134,9 +142,8 @@ class Command(BaseCommand):
             for story in stories
             for position, author in enumerate(rng.sample(cast.authors, 2))
         )
-        article_type = ContentType.objects.get_for_model(Article)
-        TaggedItem.objects.bulk_create(
-            TaggedItem(tag=tag, content_type=article_type, object_id=story.pk)
+        TaggedArticle.objects.bulk_create(
+            TaggedArticle(tag=tag, content_object=story)
             for story in stories
             for tag in rng.sample(cast.tags, 3)
         )
@@ -173,7 +180,7 @@ class Cast:
         ]
         names = [f"{p} {t}" for p in PLACES for t in TOPICS][: max(20, count // 4)]
         Tag.objects.bulk_create(
-            [Tag(name=name, slug=name.lower().replace(" ", "-")) for name in names],
+            [Tag(name=name, slug=slugs.slugify(name)) for name in names],
             ignore_conflicts=True,
         )
         cast.tags = list(Tag.objects.filter(name__in=names))

@@ -9,7 +9,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -35,11 +34,11 @@ IDENTITY = {
     "articles.membershipprompt": ("name",),
     "articles.promptvariant": ("prompt", "name"),
     "articles.membershiptier": ("name",),
-    "taggit.tag": ("slug",),
-    "taggit.taggeditem": ("tag", "content_type", "object_id"),
+    "articles.tag": ("slug",),
+    "articles.taggedarticle": ("tag", "content_object"),
 }
 # Models whose rows count as a newsroom's content.
-CONTENT_MODELS = [label for label in IDENTITY if label != "taggit.taggeditem"]
+CONTENT_MODELS = [label for label in IDENTITY if label != "articles.taggedarticle"]
 DEMO_ACCOUNTS = [("editor", "Editor"), ("reporter", "Reporter")]
 
 
@@ -241,16 +240,7 @@ class DemoLoader:
         resolved = {}
         for name, value in raw.items():
             field = model._meta.get_field(name)
-            if name == "content_type":
-                value = ContentType.objects.get_by_natural_key(*value).pk
-            elif name == "object_id" and model._meta.label_lower == "taggit.taggeditem":
-                content_type = ContentType.objects.get_by_natural_key(
-                    *raw["content_type"]
-                )
-                value = self._mapped(
-                    content_type.model_class()._meta.label_lower, value
-                )
-            elif field.many_to_many:
+            if field.many_to_many:
                 value = [
                     self._mapped(field.related_model._meta.label_lower, v)
                     for v in value
@@ -280,7 +270,7 @@ class DemoLoader:
             elif isinstance(field, models.FileField):
                 if getattr(obj, name).name != value:
                     return True
-            elif field.many_to_one or name == "content_type":
+            elif field.many_to_one:
                 if getattr(obj, field.attname) != value:
                     return True
             elif getattr(obj, field.attname) != field.to_python(value):
@@ -298,7 +288,7 @@ class DemoLoader:
                 timestamps[name] = field.to_python(value)
             elif field.many_to_many:
                 many[name] = value
-            elif field.many_to_one or name == "content_type":
+            elif field.many_to_one:
                 setattr(obj, field.attname, value)
             elif isinstance(field, models.FileField):
                 setattr(obj, name, value)

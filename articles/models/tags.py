@@ -1,0 +1,55 @@
+from django.db import models
+from taggit.models import TagBase, TaggedItemBase
+
+from articles import slugs
+from articles.links import url_for
+
+
+class Tag(TagBase):
+    """A tag on stories (django-taggit's own, with addresses in Latin letters).
+
+    taggit makes a new tag's slug through slugify(); ours transliterates any
+    script (articles.slugs), so a tag named "Азербайджан" is linkable.
+    """
+
+    slug = slugs.LatinSlugField(
+        max_length=100,
+        populate_from="name",
+        fallback="tag",
+        help_text="The last part of the tag's address, in Latin letters. Leave "
+        "blank to make it from the name, in any script.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return url_for("articles:tag", self.slug)
+
+    def slugify(self, tag, i=None):
+        slug = slugs.slugify(tag, self._meta.get_field("slug").max_length, "tag")
+        return slug if i is None else slugs.numbered(slug, i + 1)
+
+
+class TaggedArticle(TaggedItemBase):
+    """A story's tag: the through table of Article.tags."""
+
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="tagged_articles"
+    )
+    content_object = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        # As revision comparisons name a story's tags (articles.history).
+        verbose_name = "tagged item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="one_tag_per_story"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_object_id} tagged {self.tag_id}"
