@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import api, feeds, prompt_views, sitemaps, views
+from articles import api, feeds, openapi, prompt_views, sitemaps, views
 
 app_name = "articles"
 
@@ -45,6 +45,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("api/openapi.json", openapi.api_schema, name="api-schema"),
     path("api/articles/", api.article_list, name="api-articles"),
     path("api/articles/<slug:slug>/", api.article_detail, name="api-article"),
 ]
