@@ -11,7 +11,7 @@ from io import BytesIO
 
 from django.conf import settings
 from PIL import Image as PillowImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
 ACCEPTED = ("JPEG", "PNG", "WEBP", "GIF")
 # What each accepted kind is stored as: a GIF keeps only its first frame, as PNG.
@@ -64,7 +64,8 @@ def digest(content):
 
 
 def clean(upload):
-    """Check an uploaded file by its content and re-encode it without metadata.
+    """Check an uploaded file by its content and re-encode it in sRGB without
+    metadata.
 
     Raises Refused, before any pixel is decoded, for empty, oversized and
     over-large (decompression bomb) files, and after decoding for damaged ones.
@@ -80,11 +81,8 @@ def clean(upload):
         except DECODE_ERRORS:
             raise Refused(_damaged()) from None
         stored_as = STORED_AS[picture.format]
-        icc_profile = _profile(picture)
         bare = _strip(picture, exif.get(EXIF_ORIENTATION))
-        content = _encode(
-            bare, stored_as, ORIGINAL_QUALITY, icc_profile, for_readers=False
-        )
+        content = _encode(bare, stored_as, ORIGINAL_QUALITY, for_readers=False)
     return Picture(
         content=content,
         format=stored_as,
@@ -149,29 +147,51 @@ def _damaged():
 
 
 def _strip(picture, orientation):
-    """The picture turned upright, in a plain mode, carrying no metadata at all."""
+    """The picture turned upright, in sRGB and a plain mode, carrying no metadata
+    at all."""
+    icc_profile = picture.info.get("icc_profile")
     if orientation in range(2, 9):
         picture = ImageOps.exif_transpose(picture)
     had_transparency = "transparency" in picture.info
     # Everything Pillow read from the file (EXIF, XMP, comments, text chunks,
-    # the colour profile) lives in info; the profile is put back on purpose.
+    # the colour profile) lives in info.
     picture.info = {}
     if picture.mode == "P":
         picture = picture.convert("RGBA" if had_transparency else "RGB")
-    elif picture.mode not in ("RGB", "RGBA", "L", "LA"):
+    picture = _in_srgb(picture, icc_profile)
+    if picture.mode not in ("RGB", "RGBA", "L", "LA"):
         picture = picture.convert("RGBA" if "A" in picture.mode else "RGB")
     return picture
 
 
-def _family(mode):
-    """The colour space a mode's profile describes: grey, RGB, or other."""
-    return {"L": "grey", "LA": "grey", "P": "RGB", "PA": "RGB"}.get(mode, mode[:3])
+def _in_srgb(picture, icc_profile):
+    """The picture's colours converted from its profile to sRGB by littleCMS;
+    the picture as it is if it has no profile, or one that is broken or does not
+    describe its pixels (a grey profile on colour pixels)."""
+    if not icc_profile or picture.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        return picture
+    alpha = picture.getchannel("A") if "A" in picture.mode else None
+    colours = picture.convert(picture.mode.removesuffix("A")) if alpha else picture
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(icc_profile))
+        transform = ImageCms.buildTransform(source, _srgb(), colours.mode, "RGB")
+        if colours.mode == "RGB":
+            # In place: a photo's pixels are not held twice.
+            ImageCms.applyTransform(colours, transform, inPlace=True)
+            converted = colours
+        else:
+            converted = ImageCms.applyTransform(colours, transform)
+    except (OSError, ImageCms.PyCMSError):
+        return picture
+    if colours.mode == "L":
+        converted = converted.convert("L")  # Grey in, grey out.
+    if alpha:
+        converted.putalpha(alpha)
+    return converted
 
 
-def _profile(picture):
-    """The picture's ICC colour profile, if it will still fit once re-encoded."""
-    profile = picture.info.get("icc_profile")
-    return profile if _family(picture.mode) in ("grey", "RGB") else None
+def _srgb():
+    return ImageCms.createProfile("sRGB")
 
 
 def _camera_credit(exif):
@@ -187,9 +207,11 @@ def _camera_credit(exif):
     return " / ".join(found)[:200]
 
 
-def _encode(picture, fmt, quality, icc_profile=None, for_readers=True):
-    family = _family(picture.mode)
-    options = {}
+def _encode(picture, fmt, quality, for_readers=True):
+    # No colour profile: the pixels are sRGB by now, which is what browsers take
+    # a picture without one to be. A profile would add bytes to every file and
+    # could carry text; None also stops PNG copying one from the picture's info.
+    options = {"icc_profile": None}
     if fmt == "JPEG":
         if picture.mode in ("RGBA", "LA"):
             picture = _flatten(picture)
@@ -202,9 +224,6 @@ def _encode(picture, fmt, quality, icc_profile=None, for_readers=True):
         if picture.mode in ("L", "LA"):
             picture = picture.convert("RGBA" if picture.mode == "LA" else "RGB")
         options.update(quality=quality, method=4)
-    if icc_profile and _family(picture.mode) == family:
-        # A grey profile would not describe the RGB pixels of a converted picture.
-        options["icc_profile"] = icc_profile
     buffer = BytesIO()
     picture.save(buffer, fmt, **options)
     return buffer.getvalue()
@@ -235,8 +254,9 @@ def render(source, specs):
                 (round(full_width * scale + 0.5), round(full_height * scale + 0.5)),
             )
         original.load()
-        icc_profile = _profile(original)
         base = original.convert("RGBA") if original.mode == "P" else original
+        # Originals stored before profiles were converted still carry theirs.
+        base = _in_srgb(base, original.info.get("icc_profile"))
         factor = base.width / full_width
         last_key = rendition = None
         for spec in specs:
@@ -251,7 +271,7 @@ def render(source, specs):
                 )
                 last_key = key
             fmt = spec.format.upper()
-            yield spec, _encode(rendition, fmt, RENDITION_QUALITY[fmt], icc_profile)
+            yield spec, _encode(rendition, fmt, RENDITION_QUALITY[fmt])
 
 
 def _needed_scale(spec, full_width):
