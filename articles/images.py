@@ -5,6 +5,7 @@ an image has and where they are stored is the Image model's business.
 """
 
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
@@ -14,14 +15,21 @@ from PIL import Image as PillowImage
 from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
 ACCEPTED = ("JPEG", "PNG", "WEBP", "GIF")
-# What each accepted kind is stored as: a GIF keeps only its first frame, as PNG.
-STORED_AS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
+# What each accepted kind is stored as: a GIF keeps only its first frame, as PNG;
+# an MPO (a JPEG holding several pictures, from phones and 3D cameras, which
+# Pillow's JPEG reader opens) its first picture, as JPEG.
+STORED_AS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 ORIGINAL_QUALITY = 90
 RENDITION_QUALITY = {"JPEG": 82, "WEBP": 80}
 EXIF_ORIENTATION, EXIF_ARTIST, EXIF_COPYRIGHT = 0x0112, 0x013B, 0x8298
 # Errors Pillow raises on files that are damaged or are not what they claim.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
+# A JPEG marker: 0xFF then anything but a stuffed zero or a restart marker, the
+# two that appear inside compressed data, or 0xFF (fill: the search moves on).
+# A single 0xFF to start with keeps the search at C speed.
+JPEG_MARKER = re.compile(rb"\xff([^\x00\xd0-\xd7\xff])")
+JPEG_END, JPEG_STANDALONE = 0xD9, (0x01, 0xD8)  # markers without a length
 
 
 class Refused(ValueError):
@@ -68,7 +76,8 @@ def clean(upload):
     metadata.
 
     Raises Refused, before any pixel is decoded, for empty, oversized and
-    over-large (decompression bomb) files, and after decoding for damaged ones.
+    over-large (decompression bomb) files, and after decoding for damaged or
+    cut ones.
     """
     _check_file(upload)
     with _open(upload) as picture:
@@ -78,8 +87,11 @@ def clean(upload):
         try:
             picture.load()  # Only the first frame of an animation.
             exif = picture.getexif()
+            complete = _is_complete(upload, picture.format)
         except DECODE_ERRORS:
-            raise Refused(_damaged()) from None
+            complete = False
+        if not complete:
+            raise Refused(_damaged())
         stored_as = STORED_AS[picture.format]
         bare = _strip(picture, exif.get(EXIF_ORIENTATION))
         content = _encode(bare, stored_as, ORIGINAL_QUALITY, for_readers=False)
@@ -129,6 +141,34 @@ def _open(upload):
         ) from None
     except DECODE_ERRORS:
         raise Refused(_damaged()) from None
+
+
+def _is_complete(upload, fmt):
+    """Whether a PNG or JPEG runs to its end: Pillow decodes one that lacks only
+    its last bytes (a PNG's final chunks, a JPEG's end marker) without a word."""
+    upload.seek(0)
+    if fmt == "PNG":
+        with _open(upload) as fresh:
+            fresh.verify()  # Every chunk and its checksum up to IEND.
+        return True
+    if fmt in ("JPEG", "MPO"):
+        return _jpeg_ends(upload.read())
+    return True
+
+
+def _jpeg_ends(content):
+    """Whether a JPEG's first picture reaches its end marker. Segments are
+    skipped by their length, compressed data up to the next marker, so neither
+    a thumbnail inside the EXIF data nor data after the picture (an MPO's other
+    pictures, a phone's trailer) is mistaken for the end."""
+    position = 2  # past the start marker
+    while marker := JPEG_MARKER.search(content, position):
+        kind, position = marker[1][0], marker.end()
+        if kind == JPEG_END:
+            return True
+        if kind not in JPEG_STANDALONE:
+            position += int.from_bytes(content[position : position + 2], "big")
+    return False
 
 
 def _too_many_pixels(size, max_pixels):

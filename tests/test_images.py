@@ -78,6 +78,17 @@ def photo_with_metadata(size=(1400, 900), orientation=1, **exif_fields):
     return content[:2] + app13 + content[2:]
 
 
+def mpo_bytes(size=(900, 600)):
+    """What phones and 3D cameras write: two JPEG pictures (red, then green) in
+    one file, with an index of both."""
+    first, second = (
+        PillowImage.new("RGB", size, c) for c in ((200, 30, 30), (30, 200, 30))
+    )
+    buffer = BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    return buffer.getvalue()
+
+
 def png_bomb(width=9000, height=9000):
     """A PNG that claims width × height pixels but holds a few bytes of data."""
 
@@ -158,6 +169,17 @@ REFUSED = {
         "photo.png",
         "damaged or incomplete",
     ),
+    "jpeg without its end marker": (
+        picture_bytes(size=(600, 400))[:-2],
+        "photo.jpg",
+        "damaged or incomplete",
+    ),
+    "png cut short": (
+        # IEND and the end of the last data chunk are missing; every pixel is there.
+        picture_bytes("PNG", (600, 400))[:-20],
+        "photo.png",
+        "damaged or incomplete",
+    ),
     "empty file": (b"", "photo.jpg", "The submitted file is empty"),
     "decompression bomb": (png_bomb(), "photo.png", "up to 60 megapixels"),
 }
@@ -218,6 +240,29 @@ def test_it_takes_the_first_frame_of_a_gif_and_keeps_it_as_png(db):
     assert stored.format == "PNG"
     assert (image.width, image.height) == (80, 40)
     assert getattr(stored, "n_frames", 1) == 1
+
+
+def test_an_editor_uploads_an_mpo_and_keeps_its_first_picture_as_jpeg(
+    editor_client,
+):
+    response = upload(editor_client, mpo_bytes(), "DSCF0042.MPO")
+    assert response.status_code == 302
+    image = Image.objects.get(title="Rally in Baku")
+    content, stored = reopen(image.file.name)
+    assert stored.format == "JPEG" and image.file.name.endswith(".jpg")
+    assert b"MPF\x00" not in content  # the index of the two pictures is gone
+    red, green, _blue = stored.getpixel((10, 10))
+    assert red > 180 and green < 60  # the first picture
+    assert (image.width, image.height) == (900, 600)
+    assert image.renditions.count() == 2 * 3 + 1
+
+
+def test_it_accepts_a_jpeg_with_data_after_its_end(db):
+    content = picture_bytes(size=(400, 300)) + b"PHONE-TRAILER" * 100
+    image = make_image(content=content)
+    stored_content, stored = reopen(image.file.name)
+    assert stored.size == (400, 300)
+    assert b"PHONE-TRAILER" not in stored_content
 
 
 # Metadata
