@@ -25,6 +25,8 @@ RENDITION_QUALITY = {"JPEG": 82, "WEBP": 80}
 EXIF_ORIENTATION, EXIF_ARTIST, EXIF_COPYRIGHT = 0x0112, 0x013B, 0x8298
 # Errors Pillow raises on files that are damaged or are not what they claim.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
+# The most pixels a WebP holds on either side; renditions must fit.
+MAX_SIDE = 16383
 # A JPEG marker: 0xFF then anything but a stuffed zero or a restart marker, the
 # two that appear inside compressed data, or 0xFF (fill: the search moves on).
 # A single 0xFF to start with keeps the search at C speed.
@@ -77,7 +79,7 @@ def clean(upload):
 
     Raises Refused, before any pixel is decoded, for empty, oversized and
     over-large (decompression bomb) files, and after decoding for damaged or
-    cut ones.
+    cut ones and for pictures too thin for any rendition.
     """
     _check_file(upload)
     with _open(upload) as picture:
@@ -94,6 +96,7 @@ def clean(upload):
             raise Refused(_damaged())
         stored_as = STORED_AS[picture.format]
         bare = _strip(picture, exif.get(EXIF_ORIENTATION))
+        _check_shape(bare.size)
         content = _encode(bare, stored_as, ORIGINAL_QUALITY, for_readers=False)
     return Picture(
         content=content,
@@ -169,6 +172,18 @@ def _jpeg_ends(content):
         if kind not in JPEG_STANDALONE:
             position += int.from_bytes(content[position : position + 2], "big")
     return False
+
+
+def _check_shape(size):
+    """Refuse a picture too thin for any rendition to fit WebP's limit."""
+    width, height = size
+    if height > MAX_SIDE * width:
+        raise Refused(
+            f"The picture is too narrow for its height ({width} × {height} "
+            f"pixels): pages show pictures at most {MAX_SIDE:,} times as tall as "
+            "they are wide. Crop it, or cut it into several pictures, and upload "
+            "them again."
+        )
 
 
 def _too_many_pixels(size, max_pixels):

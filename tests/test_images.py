@@ -180,6 +180,11 @@ REFUSED = {
         "photo.png",
         "damaged or incomplete",
     ),
+    "too thin for any rendition": (
+        picture_bytes("PNG", (1, 30000)),
+        "thread.png",
+        "too narrow for its height (1 × 30000 pixels)",
+    ),
     "empty file": (b"", "photo.jpg", "The submitted file is empty"),
     "decompression bomb": (png_bomb(), "photo.png", "up to 60 megapixels"),
 }
@@ -263,6 +268,21 @@ def test_it_accepts_a_jpeg_with_data_after_its_end(db):
     stored_content, stored = reopen(image.file.name)
     assert stored.size == (400, 300)
     assert b"PHONE-TRAILER" not in stored_content
+
+
+def test_a_long_screenshot_gets_renditions_webp_can_hold(editor_client):
+    content = picture_bytes("PNG", (1080, 20000), (240, 240, 250))
+    response = upload(editor_client, content, "thread.png")
+    assert response.status_code == 302
+    image = Image.objects.get(title="Rally in Baku")
+    # WebP holds 16,383 pixels a side: 884 × 16,370 is as wide as it gets.
+    assert image.rendition_widths() == [320, 640, 884]
+    assert image.renditions.count() == 2 * 3 + 1
+    for rendition in image.renditions.all():
+        _content, stored = reopen(rendition.file.name)
+        assert stored.size == (rendition.width, rendition.height)
+        assert max(stored.size) <= 16383
+    assert image.social_rendition_size() == (1080, 567)
 
 
 # Metadata

@@ -107,7 +107,10 @@ class Image(models.Model):
     # their srcset without a query.
 
     def rendition_widths(self):
-        largest = min(self.width, RENDITION_WIDTHS[-1])
+        # No taller than WebP holds: a long screenshot's widest rendition is
+        # narrower than its original.
+        tallest = images.MAX_SIDE * self.width // self.height
+        largest = min(self.width, RENDITION_WIDTHS[-1], tallest)
         return [w for w in RENDITION_WIDTHS if w < largest] + [largest]
 
     def rendition_height(self, width):
