@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
+from tests.live import live_site  # noqa: F401  (gunicorn serving the demo)
+
 
 @pytest.fixture(autouse=True)
 def fresh_cache():

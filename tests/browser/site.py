@@ -1,41 +1,15 @@
 """Helpers for browser tests: contexts, pages that record what they do, screenshots."""
 
-import subprocess
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.live import ROOT
+
 SCREENSHOTS = ROOT / "var" / "screenshots"
 VIEWPORTS = {
     "mobile": {"width": 360, "height": 740},
     "desktop": {"width": 1280, "height": 900},
 }
-
-
-@dataclass(frozen=True)
-class LiveSite:
-    """The app under gunicorn: where it answers, and how to reach its database."""
-
-    origin: str
-    env: dict
-
-    def manage(self, *args):
-        """Run a manage.py command against the site's own database; its output."""
-        return manage(self.env, *args)
-
-
-def manage(env, *args):
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
 
 
 @dataclass

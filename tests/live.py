@@ -1,0 +1,145 @@
+"""The app as it is deployed: gunicorn serving the demo from a database of its own.
+
+One session-wide site, started the first time a test asks for `live_site`:
+the browser tests drive Chromium against it, and tests of what sits in
+front of Django (gunicorn, the page cache front) send it raw requests.
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_PASSWORD = "demo-password-for-browser-tests"
+
+# One Django start-up instead of four: migrate, load the demo, collect the
+# static files. The demo places prompts in the header and at the end of
+# stories; the two added here bring the other placements, so every prompt
+# style is on screen and checked, and a prompt readers can hide for good.
+SET_UP_SITE = """
+from django.core.management import call_command
+from articles.models import MembershipPrompt
+call_command("migrate", interactive=False, verbosity=0)
+call_command("load_demo", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
+MembershipPrompt.objects.get_or_create(
+    name="Inline appeal (browser tests)",
+    defaults=dict(placement="inline", paragraph=3, heading="Journalism without fear",
+        body="Our reporters work where others cannot. Readers keep them there.",
+        button_label="Support our reporting", button_url="/support/",
+        dismissal="forever"),
+)
+MembershipPrompt.objects.get_or_create(
+    name="Home appeal (browser tests)",
+    defaults=dict(placement="home", heading="Independent, reader-funded",
+        body="No owner, no advertiser, no government tells us what to publish.",
+        button_label="Become a member", button_url="/support/"),
+)
+"""
+
+
+@dataclass(frozen=True)
+class LiveSite:
+    """The app under gunicorn: where it answers, and how to reach its database."""
+
+    origin: str
+    env: dict
+
+    def manage(self, *args):
+        """Run a manage.py command against the site's own database; its output."""
+        return manage(self.env, *args)
+
+
+def manage(env, *args):
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def _listening_socket():
+    """A socket on a port the system picks, so parallel runs never collide.
+
+    gunicorn takes it over as an open file descriptor (`fd://`), so no other
+    process can grab the port between choosing it and serving on it.
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.set_inheritable(True)
+    return listener
+
+
+def _wait_until_serving(process, port, timeout=30):
+    """Until the home page answers: the socket accepts before the workers are up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """The demo site served by gunicorn from a fresh SQLite database."""
+    data = tmp_path_factory.mktemp("site")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "REDIS_", "DATABASE_", "NEWSROOM_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        DJANGO_SECRET_KEY="browser-tests-only-" + "x" * 40,
+        DJANGO_HTTPS="off",
+        DATABASE_URL=f"sqlite:///{data / 'site.sqlite3'}",
+        MEDIA_ROOT=str(data / "media"),
+        STATIC_ROOT=str(data / "static"),
+        DEMO_PASSWORD=DEMO_PASSWORD,
+        GUNICORN_ACCESS_LOG="/dev/null",
+        WEB_CONCURRENCY="2",
+    )
+    manage(env, "shell", "--no-imports", "-c", SET_UP_SITE)
+    listener = _listening_socket()
+    port = listener.getsockname()[1]
+    origin = f"http://127.0.0.1:{port}"
+    log = (data / "gunicorn.log").open("w")
+    with listener:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+            + ["newsroom.wsgi"],
+            cwd=ROOT,
+            env={**env, "GUNICORN_BIND": f"fd://{listener.fileno()}"},
+            pass_fds=[listener.fileno()],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_serving(server, port)
+        yield LiveSite(origin=origin, env=env)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
