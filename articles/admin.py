@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from articles.models import (
     Outlet,
     Section,
 )
+from articles.models.media import files_removed_on_error
 from articles.workflow import when
 
 admin.site.site_header = "Newsroom"
@@ -233,7 +235,16 @@ class ImageAdmin(PictureWorkflowMixin, VersionAdmin):
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((u,) for u in uses))
         )
 
+    @contextmanager
+    def create_revision(self, request):
+        # Reversion's block is the transaction of every add, change and revert,
+        # committed after the picture's revision: whatever fails in it, no file
+        # written for the save stays in storage.
+        with files_removed_on_error(), super().create_revision(request):
+            yield
+
     def save_model(self, request, obj, form, change):
+        obj.store_file()
         super().save_model(request, obj, form, change)
         obj.make_renditions()
         if form.camera_credit:

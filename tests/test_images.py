@@ -12,15 +12,17 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PillowImage
 from PIL import ImageCms, ImageDraw, ImageFile
 from PIL.PngImagePlugin import PngInfo
+from reversion.models import Revision
 
 from articles import images
 from articles.models import Image, Rendition, image_create
+from articles.models.media import files_removed_on_error
 from tests.colour_profiles import cmyk_profile, grey_profile, rgb_profile
 from tests.helpers import make_article, make_author, make_image, make_outlet
 
@@ -124,7 +126,7 @@ def reopen(name):
     return content, PillowImage.open(BytesIO(content))
 
 
-def upload(client, content, name="photo.jpg", **fields):
+def upload(client, content, name="photo.jpg", url=ADD_URL, **fields):
     data = {
         "title": "Rally in Baku",
         "alt_text": "A crowd holding flags.",
@@ -135,7 +137,7 @@ def upload(client, content, name="photo.jpg", **fields):
         **fields,
     }
     data["file"] = ContentFile(content, name=name)
-    return client.post(ADD_URL, data)
+    return client.post(url, data)
 
 
 def form_errors(response):
@@ -283,6 +285,97 @@ def test_a_long_screenshot_gets_renditions_webp_can_hold(editor_client):
         assert stored.size == (rendition.width, rendition.height)
         assert max(stored.size) <= 16383
     assert image.social_rendition_size() == (1080, 567)
+
+
+# Failures leave nothing behind
+
+
+def break_on_call(monkeypatch, owner, name, number=1):
+    """Make owner.name raise on its number-th call, as a bug would; returns the
+    stored files as they were when it broke."""
+    working, calls, stored = getattr(owner, name), [], set()
+
+    def breaking(*args, **kwargs):
+        calls.append(name)
+        if len(calls) == number:
+            stored.update(stored_files())
+            raise RuntimeError(f"{name} broke")
+        return working(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, breaking)
+    return stored
+
+
+BREAKS = {
+    # The original and two renditions are stored by then.
+    "the fourth encoding": (PillowImage.Image, "save", 4),
+    # The original is stored and its row saved.
+    "making the renditions": (Image, "make_renditions", 1),
+}
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "number"),
+    [*BREAKS.values(), (Revision, "save", 1)],
+    ids=[*BREAKS, "the revision, after every file"],
+)
+def test_an_upload_that_breaks_leaves_no_file_and_no_row(
+    editor_client, monkeypatch, owner, name, number
+):
+    content = photo_with_metadata()
+    before, rows = stored_files(), Image.objects.count()
+    stored_when_it_broke = break_on_call(monkeypatch, owner, name, number)
+    with pytest.raises(RuntimeError, match="broke"):
+        upload(editor_client, content)
+    assert {n.split("/")[0] for n in stored_when_it_broke - before} >= {"images"}
+    assert stored_files() == before
+    assert Image.objects.count() == rows
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "number"), BREAKS.values(), ids=BREAKS.keys()
+)
+def test_image_create_that_breaks_leaves_no_file_and_no_row(
+    db, monkeypatch, owner, name, number
+):
+    content = picture_bytes(size=(1400, 900))
+    before = stored_files()
+    stored_when_it_broke = break_on_call(monkeypatch, owner, name, number)
+    with pytest.raises(RuntimeError, match="broke"):
+        make_image(content=content)
+    assert stored_when_it_broke - before
+    assert stored_files() == before
+    assert not Image.objects.exists()
+
+
+def test_a_replacement_that_breaks_keeps_the_old_picture_and_no_new_file(
+    editor_client, monkeypatch
+):
+    image = make_image(content=picture_bytes(size=(800, 600)))
+    before = stored_files()
+    content = picture_bytes(size=(800, 600), color=(9, 9, 9))
+    stored_when_it_broke = break_on_call(monkeypatch, PillowImage.Image, "save", 4)
+    with pytest.raises(RuntimeError, match="broke"):
+        upload(
+            editor_client,
+            content,
+            url=f"{LIST_URL}{image.pk}/change/",
+            title=image.title,
+            alt_text=image.alt_text,
+        )
+    assert len(stored_when_it_broke - before) == 3
+    assert stored_files() == before
+    assert Image.objects.get(pk=image.pk).digest == image.digest
+    assert set(every_file_of(image)) <= before
+
+
+def test_pictures_made_in_a_block_that_fails_later_leave_no_file(db):
+    before = stored_files()
+    with pytest.raises(RuntimeError), files_removed_on_error(), transaction.atomic():
+        make_image(content=picture_bytes(size=(700, 500)))
+        raise RuntimeError("the import failed after its first picture")
+    assert stored_files() == before
+    assert not Image.objects.exists()
 
 
 # Metadata
@@ -519,19 +612,12 @@ def test_it_makes_renditions_once_and_reuses_them(db, monkeypatch):
 def test_a_new_file_gets_new_rendition_names(editor_client):
     image = make_image(content=picture_bytes(size=(800, 600)))
     old_url = image.rendition_url(320)
-    response = editor_client.post(
-        f"/admin/articles/image/{image.pk}/change/",
-        {
-            "file": ContentFile(
-                picture_bytes(size=(800, 600), color=(9, 9, 9)), "b.jpg"
-            ),
-            "title": image.title,
-            "alt_text": image.alt_text,
-            "caption": "",
-            "credit": "",
-            "focal_x": "0.5",
-            "focal_y": "0.5",
-        },
+    response = upload(
+        editor_client,
+        picture_bytes(size=(800, 600), color=(9, 9, 9)),
+        url=f"{LIST_URL}{image.pk}/change/",
+        title=image.title,
+        alt_text=image.alt_text,
     )
     assert response.status_code == 302
     image.refresh_from_db()

@@ -1,6 +1,10 @@
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -26,6 +30,43 @@ RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 FALLBACK_WIDTH = 960
 # Fixed-size crops that keep the focal point in view (the social card).
 SOCIAL_CROP = (1200, 630)
+
+logger = logging.getLogger(__name__)
+# (storage, name) of each file written since the innermost
+# files_removed_on_error() began, in this thread or task.
+_written = ContextVar("written_files", default=None)
+
+
+@contextmanager
+def files_removed_on_error():
+    """Delete the files written in this block (pictures' originals and
+    renditions) if it raises, whatever raised: storage serves whatever it
+    holds, so a save the database forgets must leave no file either.
+
+    Blocks nest: files written in an inner block that succeeded are deleted if
+    the outer one fails, as an import's pictures would be.
+    """
+    written = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        for storage, name in reversed(written):
+            try:
+                storage.delete(name)
+            except OSError:
+                # The error that brought us here matters more than this one.
+                logger.exception("Could not delete %s after a failed save", name)
+        raise
+    finally:
+        _written.reset(token)
+    if (outer := _written.get()) is not None:
+        outer.extend(written)
+
+
+def _wrote(storage, name):
+    if (written := _written.get()) is not None:
+        written.append((storage, name))
 
 
 def focal_crop(width, height, crop_width, crop_height, focal_x, focal_y):
@@ -185,6 +226,14 @@ class Image(models.Model):
         )
         return specs
 
+    def store_file(self):
+        """Write a newly chosen file to storage now, where a failing
+        files_removed_on_error() block finds it; saving the row then leaves
+        the file alone."""
+        if self.file and not self.file._committed:
+            self.file.save(self.file.name, self.file.file, save=False)
+            _wrote(self.file.storage, self.file.name)
+
     def make_renditions(self):
         """Encode the renditions not yet in storage and record them; returns how
         many were made. Cheap when they all exist."""
@@ -200,7 +249,7 @@ class Image(models.Model):
         if missing:
             with self.file.open("rb") as original:
                 for spec, content in images.render(original, missing):
-                    storage.save(spec.name, ContentFile(content))
+                    _wrote(storage, storage.save(spec.name, ContentFile(content)))
         self._record_renditions(specs)
         return len(missing)
 
@@ -230,19 +279,19 @@ class Image(models.Model):
 
 def image_create(*, upload, **fields):
     """An Image from a file outside the admin form (imports, demo content, tests):
-    checked, stripped of metadata, saved and given its renditions.
+    checked, stripped of metadata, saved and given its renditions, or, if
+    anything fails, neither a row nor a file.
 
     Raises images.Refused for a file that is not a picture we take.
     """
     picture = images.clean(upload)
-    image = Image(**fields)
+    image = Image(**fields, file=ContentFile(picture.content, picture.filename))
     image.credit = image.credit or picture.camera_credit
     image.full_clean(exclude=["file"])
-    image.file.save(
-        picture.filename, ContentFile(picture.content, picture.filename), save=False
-    )
-    image.save()
-    image.make_renditions()
+    with files_removed_on_error(), transaction.atomic():
+        image.store_file()
+        image.save()
+        image.make_renditions()
     return image
 
 
