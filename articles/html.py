@@ -1,11 +1,13 @@
 """Sanitising story bodies and splitting them into blocks (paragraphs, embeds)."""
 
+import logging
 import re
 from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
 
 import nh3
+
+logger = logging.getLogger(__name__)
 
 # What the editor offers is what survives sanitising and what the templates
 # style: keep the two lists in step. The one addition is figure/figcaption, for
@@ -137,52 +139,74 @@ def body_pieces(blocks, prompt_paragraphs=frozenset()):
     return pieces
 
 
-class _TopLevelSplitter(HTMLParser):
-    """Records where each top-level element of a fragment starts and ends."""
+# split_blocks reads only the sanitiser's own output, where text has "<" escaped,
+# every attribute value is double-quoted and comments are gone: so a tag is "<",
+# a name, and all up to the first ">" outside quotes, and matching tags gives
+# exact offsets. Offsets rebuilt from a parser's line and column did not:
+# str.splitlines() ends lines at U+2028, \x85, \x0c and more, HTMLParser at "\n"
+# alone, so blocks were cut inside tags and attribute text printed as markup.
+_TAG = re.compile(r'<(/?)([a-zA-Z][^\s/>]*)(?:[^">]|"[^"]*")*>')
+# Elements without an end tag (only <br> is on the allow-list today).
+_VOID = {"area", "br", "col", "embed", "hr", "img", "source", "track", "wbr"}
+_START_TAG = re.compile(r"<([a-z0-9]+)[ >]")
+# Text, and <br> tags, with no other "<" or ">".
+_LOOSE = re.compile(r'(?:[^<>]|<br(?: [a-z]+="[^"<>]*")*>)*')
 
-    def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.depth = 0
-        self.spans = []
-        self._start = None
-        self._tag = None
 
-    def _offset(self):
-        line, column = self.getpos()
-        return self._line_starts[line - 1] + column
+def _top_level_spans(html):
+    """(start, end, tag) of each top-level element of sanitised HTML, in order."""
+    spans, depth, start = [], 0, 0
+    for tag in _TAG.finditer(html):
+        name = tag.group(2).lower()
+        if name in _VOID:
+            continue  # a top-level <br> stays inside the loose text around it
+        if not tag.group(1):
+            if depth == 0:
+                start = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, tag.end(), name))
+    return spans
 
-    def feed_fragment(self, html):
-        self._line_starts = [0]
-        for line in html.splitlines(keepends=True):
-            self._line_starts.append(self._line_starts[-1] + len(line))
-        self.feed(html)
-        self.close()
 
-    def handle_starttag(self, tag, attrs):
-        if tag == "br":
-            return
-        if self.depth == 0:
-            self._start, self._tag = self._offset(), tag
-        self.depth += 1
-
-    def handle_endtag(self, tag):
-        if tag == "br":
-            return
-        self.depth -= 1
-        if self.depth == 0 and self._start is not None:
-            end = self._offset() + len(f"</{tag}>")
-            self.spans.append((self._start, end, self._tag))
-            self._start = None
+def _cut_cleanly(html, spans):
+    """Whether every span runs from its start tag to its end tag, in order, with
+    only loose text (and <br>) between them."""
+    position = 0
+    for start, end, tag in spans:
+        opens = _START_TAG.match(html, start)
+        if (
+            start < position
+            or not _LOOSE.fullmatch(html, position, start)
+            or not (opens and opens.group(1) == tag)
+            or not html.endswith(f"</{tag}>", start, end)
+        ):
+            return False
+        position = end
+    return bool(_LOOSE.fullmatch(html, position))
 
 
 def split_blocks(html):
     """The body's top-level blocks, sanitised again, with embed markers recognised."""
     html = sanitise_body(html)
-    splitter = _TopLevelSplitter()
-    splitter.feed_fragment(html)
-    blocks = []
-    position = 0
-    for start, end, tag in [*splitter.spans, (len(html), len(html), "")]:
+    spans = _top_level_spans(html)
+    # Defence in depth, should the offsets ever go wrong again: the page prints
+    # prompts and embeds between blocks, so a cut inside a tag would turn
+    # attribute text into markup there. In the sanitiser's output "<" and ">" are
+    # only ever tag delimiters (tests/test_html_properties.py holds nh3 to that),
+    # so a cut just before a "<" or just after a ">" is never inside a tag; and
+    # spans in order, with nothing but text between, lose or repeat nothing. The
+    # check is a few string comparisons. Cleaning every block again instead would
+    # cost another pass of the cleaner, and nh3 does not give all of its output
+    # back unchanged (a second pass splits headings the first left nested). A
+    # body that fails the check is printed uncut, as the sanitiser gave it.
+    if not _cut_cleanly(html, spans):
+        logger.error("A story body was cut inside markup; printing it uncut.")
+        return [Block(html, "")]
+    blocks, position = [], 0
+    for start, end, tag in [*spans, (len(html), len(html), "")]:
         # Loose text between elements would otherwise vanish: keep it as a paragraph.
         if html[position:start].strip():
             blocks.append(Block(f"<p>{html[position:start].strip()}</p>", "p"))

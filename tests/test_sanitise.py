@@ -1,13 +1,24 @@
 """No script, handler, frame, form or style in a story body survives to the page."""
 
 import re
+from html import escape
+from html.parser import HTMLParser
+from typing import NamedTuple
 
 import pytest
+from django.urls import reverse
 
-from articles.html import sanitise_body
+from articles import html
+from articles.html import (
+    BODY_ATTRIBUTES,
+    BODY_TAGS,
+    URL_SCHEMES,
+    sanitise_body,
+    split_blocks,
+)
 from articles.models import Article, Embed
 from tests.admin_helpers import admin_url, as_user, form_data, make_staff
-from tests.helpers import make_article
+from tests.helpers import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +180,176 @@ def test_a_body_prints_in_pieces_that_break_only_at_embeds_and_prompts():
     assert "".join(p.html for p in body_pieces(split_blocks(body))) == body.replace(
         "<p>[embed:post]</p>", ""
     )
+
+
+# Every character str.splitlines() ends a line at, besides "\n".
+SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\r"]
+HIDDEN = [
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    # The same without quotes is one a browser follows once it is markup.
+    "<meta http-equiv=refresh content=0;url=https://evil.example>",
+    '<script src="https://evil.example/x.js"></script>',
+]
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
+VOID |= {"source", "track", "wbr"}
+
+
+class Element(NamedTuple):
+    tag: str
+    attrs: dict
+    parents: tuple  # the Elements it sits in, outermost first
+
+
+class Markup(HTMLParser):
+    """What an HTML tokenizer makes of some markup: its elements in order, how many
+    nodes sit at the top, and whether it is broken (an end tag closing another
+    element, a "<" no tag took, a comment, an element left open)."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=False)
+        self.elements, self.open, self.tops, self.broken = [], [], 0, False
+        self.feed(html)
+        self.close()
+        self.broken |= bool(self.open)
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, dict(attrs), tuple(self.open))
+        self.elements.append(element)
+        self.tops += not self.open
+        if tag not in VOID:
+            self.open.append(element)
+
+    handle_startendtag = handle_starttag  # browsers ignore "/>" on HTML elements
+
+    def handle_endtag(self, tag):
+        if tag not in VOID and (not self.open or self.open.pop().tag != tag):
+            self.broken = True
+
+    def handle_data(self, data):
+        self.broken |= "<" in data
+        self.tops += not self.open and bool(data.strip())
+
+    def handle_comment(self, data):
+        self.broken = True
+
+    handle_pi = unknown_decl = handle_comment
+
+
+def is_whole(block):
+    """One element, start tag to its own end tag, as split_blocks names it."""
+    markup = Markup(block.html)
+    tags = [element.tag for element in markup.elements]
+    return not markup.broken and markup.tops == 1 and tags[:1] == [block.tag]
+
+
+def link_scheme(href):
+    """The scheme a browser reads: it drops C0 controls and spaces around a URL
+    and every tab and newline in it first."""
+    href = re.sub(r"[\t\n\r]", "", href.strip("".join(map(chr, range(0x21)))))
+    match = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", href)
+    return match.group(1).lower() if match else ""
+
+
+def body_may_print(element):
+    """Whether the sanitiser lets this element, with these attributes, through."""
+    names = BODY_ATTRIBUTES.get(element.tag, set()) | BODY_ATTRIBUTES["*"]
+    names |= {"rel"} if element.tag == "a" else set()
+    href = element.attrs.get("href")
+    return (
+        element.tag in BODY_TAGS
+        and set(element.attrs) <= names
+        and element.attrs.get("rel", "noopener") == "noopener"
+        and (href is None or link_scheme(href) in URL_SCHEMES | {""})
+    )
+
+
+def in_story_body(element):
+    return any(p.attrs.get("class") == "story__body" for p in element.parents)
+
+
+def smuggled(separator, hidden, attribute):
+    """A draft hiding markup in a link's attribute, with its line breaks placed so
+    that offsets counted with str.splitlines() ended the first block just after
+    the "<" of "</a>" and began the next just after the attribute's "&lt;"."""
+    link = f'<a {attribute}="https://news.example/{separator}{escape(hidden)}">Баку</a>'
+    cut = sanitise_body(link).index("</a>") + 1
+    return f"<p>{separator}{link}\n{'ქ' * (cut - 4)}</p>\n    <p>{'Ы' * 80}</p>"
+
+
+def assert_nothing_smuggled(markup):
+    assert not [
+        element
+        for element in markup.elements
+        if "http-equiv" in element.attrs or "evil" in element.attrs.get("src", "")
+    ]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("attribute", ["title", "href"])
+@pytest.mark.parametrize("separator", SEPARATORS, ids=ascii)
+def test_it_never_cuts_a_block_inside_a_tag(separator, attribute, hidden):
+    body = smuggled(separator, attribute=attribute, hidden=hidden)
+    blocks = split_blocks(body)
+    printed = Markup("".join(block.html for block in blocks))
+    assert_nothing_smuggled(printed)
+    assert all(body_may_print(element) for element in printed.elements)
+    assert [block.tag for block in blocks] == ["p", "p"]
+    assert all(is_whole(block) for block in blocks)
+    assert "".join(block.html for block in blocks) == "</p><p>".join(
+        sanitise_body(body).split("</p>\n    <p>")
+    )
+
+
+def test_it_splits_at_elements_whatever_line_breaks_the_text_holds():
+    body = (
+        "<p>Один\u2028два\nтри</p>\n<h2>ერთი\x85ორი\x0cსამი\n</h2>"
+        '<p>Bir\u2029<a href="https://news.example/" title="iki\x1c\nüç">üç</a></p>'
+    )
+    assert [block.html for block in split_blocks(body)] == [
+        "<p>Один\u2028два\nтри</p>",
+        "<h2>ერთი\x85ორი\x0cსამი\n</h2>",
+        '<p>Bir\u2029<a href="https://news.example/" title="iki\x1c\nüç" '
+        'rel="noopener">üç</a></p>',
+    ]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("separator", SEPARATORS, ids=ascii)
+def test_it_prints_no_smuggled_markup_on_the_page_preview_or_api(
+    client, separator, hidden
+):
+    body = smuggled(separator, attribute="title", hidden=hidden)
+    story, draft = make_article(body=body), make_draft(body=body)
+    blocks = Markup("".join(block.html for block in split_blocks(story.body)))
+    for url in (story.get_absolute_url(), draft.get_preview_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = Markup(response.content.decode())
+        assert not page.broken
+        assert_nothing_smuggled(page)
+        printed = [e for e in page.elements if in_story_body(e)]
+        assert [(e.tag, e.attrs) for e in printed] == [
+            (e.tag, e.attrs) for e in blocks.elements
+        ]
+        assert all(body_may_print(element) for element in printed)
+    response = client.get(reverse("articles:api-article", args=[story.slug]))
+    api = Markup(response.json()["body"])
+    assert not api.broken
+    assert_nothing_smuggled(api)
+    assert all(body_may_print(element) for element in api.elements)
+    assert story.body == draft.body == sanitise_body(body)
+
+
+def test_it_prints_a_body_uncut_rather_than_cut_inside_a_tag(monkeypatch, caplog):
+    body = sanitise_body(smuggled("\u2028", HIDDEN[1], "title"))
+    after_lt = body.index("</a>") + 1
+    in_title = body.index("&lt;") + len("&lt;")
+    # Spans where the line-counting splitter cut this body.
+    cut = [(0, after_lt, "p"), (in_title, len(body), "p")]
+    monkeypatch.setattr(html, "_top_level_spans", lambda _: cut)
+    blocks = split_blocks(body)
+    assert [block.html for block in blocks] == [body]
+    printed = Markup(body)
+    assert not printed.broken
+    assert_nothing_smuggled(printed)
+    assert "cut inside markup" in caplog.text
