@@ -7,13 +7,13 @@ read it from a browser (CORS); nothing can be written through it.
 
 from functools import wraps
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from articles import seo
+from articles import paging, seo
 from articles.filters import ArticleFilter
 from articles.html import body_pieces, split_blocks
 from articles.models import Article, Embed
@@ -59,9 +59,10 @@ def read_only_for_everyone(view):
 def _page_size(value):
     if value in (None, ""):
         return PAGE_SIZE
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE_SIZE:
+    size = paging.page_number(value)
+    if size is None or size > MAX_PAGE_SIZE:
         raise ValueError(f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}.")
-    return int(value)
+    return size
 
 
 def _iso(moment):
@@ -136,11 +137,12 @@ def article_list(request):
         page_size = _page_size(request.GET.get("page_size"))
     except ValueError as error:
         return _error(400, str(error))
+    number = paging.page_number(request.GET.get(paging.PAGE) or None)
+    if number is None:
+        return _error(400, "page must be a whole number from 1.")
     paginator = Paginator(filterset.qs, page_size)
     try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger:
-        return _error(400, "page must be a whole number.")
+        page = paginator.page(number)
     except EmptyPage:
         return _error(404, f"There are {paginator.num_pages} pages.")
     absolute = request.build_absolute_uri

@@ -57,13 +57,8 @@ FILTERS = {
         {"type": "string", "maxLength": MAX_QUERY_LENGTH},
     ),
     "section": _filter("section", "in the section with this slug"),
-    # Topics are named in every script the newsroom writes in, and so are
-    # their slugs: no ASCII pattern here.
-    "tag": _query(
-        "tag",
-        "Only stories on the topic with this slug. An unknown one is a 400.",
-        {"type": "string", "minLength": 1, "maxLength": 100},
-    ),
+    # Topics are named in every script; their slugs are Latin (articles.slugs).
+    "tag": _filter("tag", "on the topic with this slug"),
     "author": _filter("author", "by the author with this slug"),
     "outlet": _filter("outlet", "first published by the outlet with this slug"),
     "language": _query(

@@ -90,6 +90,11 @@ def test_it_takes_the_archives_filters(client):
         ("page_size=ten", 400, None),
         ("page=first", 400, None),
         ("page=5", 404, None),
+        ("page=0", 400, None),
+        ("page=02", 400, None),
+        ("page=%D9%A3", 400, None),  # an Arabic-Indic three
+        ("page_size=%C2%B2", 400, None),  # a superscript two
+        ("page_size=020", 400, None),
     ],
 )
 def test_it_answers_bad_requests_with_a_json_error(client, query, status, field):
@@ -98,6 +103,7 @@ def test_it_answers_bad_requests_with_a_json_error(client, query, status, field)
     assert response.status_code == status
     body = response.json()
     assert body["error"]
+    assert "invalid literal" not in body["error"]
     if field:
         assert body["errors"][field]
 

@@ -6,8 +6,6 @@ import copy
 import jsonschema_rs
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -23,6 +21,7 @@ from articles.filters import ArticleFilter
 from articles.models import Article, Correction
 from articles.openapi import document
 from newsroom.wsgi import application
+from tests.wsgi import connections_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +38,9 @@ WRITES = ["post", "put", "patch", "delete"]
 
 @pytest.fixture
 def through_wsgi():
-    """Requests go through newsroom.wsgi as a server sends them. As Django's test
-    client does, the connection housekeeping at the start and end of a request
-    is switched off: it would end the test's transaction."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield application
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    """Requests go through newsroom.wsgi as a server sends them."""
+    with connections_kept():
+        yield application
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 answers page cache hits before Django's request handling does."""
 
 import sys
+from contextlib import contextmanager
 from io import BytesIO
 from urllib.parse import unquote_to_bytes
 
@@ -40,20 +41,29 @@ class WSGI:
         def count(**kwargs):
             self.started += 1
 
-        # As Django's test client does: the test's transaction must stay open.
-        signals.request_started.disconnect(close_old_connections)
-        signals.request_finished.disconnect(close_old_connections)
         signals.request_started.connect(count)
         try:
-            body = application(environ, start_response)
-            answer["body"] = b"".join(body)
-            if hasattr(body, "close"):
-                body.close()
+            with connections_kept():
+                body = application(environ, start_response)
+                answer["body"] = b"".join(body)
+                if hasattr(body, "close"):
+                    body.close()
         finally:
             signals.request_started.disconnect(count)
-            signals.request_started.connect(close_old_connections)
-            signals.request_finished.connect(close_old_connections)
         return answer
+
+
+@contextmanager
+def connections_kept():
+    """As Django's test client does: no connection housekeeping at the start
+    and end of a request, which would end the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def server_environ(method, target, headers):
