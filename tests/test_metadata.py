@@ -1,0 +1,227 @@
+"""Metadata and colour: no stored file keeps EXIF, GPS, XMP, IPTC, comments or
+a colour profile, pictures are turned upright, and colours described by a
+profile are converted to sRGB."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image as PillowImage
+from PIL import ImageCms, ImageDraw
+from PIL.PngImagePlugin import PngInfo
+
+from articles.models import Image
+from tests.colour_profiles import cmyk_profile, grey_profile, rgb_profile
+from tests.helpers import make_image
+from tests.picture_helpers import (
+    camera_exif,
+    every_file_of,
+    photo_with_metadata,
+    picture_bytes,
+    reopen,
+)
+
+SECRETS = [
+    b"Exif\x00\x00",  # any EXIF block at all
+    b"http://ns.adobe.com/xap/1.0/",  # XMP
+    b"Photoshop 3.0",  # IPTC
+    b"MAKER-NOTE-SERIAL-0042",
+    b"Reporter Phone X",
+    b"reporter's home",
+]
+
+
+# Metadata
+
+
+def test_it_removes_every_kind_of_metadata_from_every_stored_file(db):
+    image = make_image(content=photo_with_metadata())
+    names = every_file_of(image)
+    assert len(names) == 1 + 2 * 5 + 1  # original, 5 widths × 2 formats, social
+    for name in names:
+        content, stored = reopen(name)
+        assert dict(stored.getexif()) == {}, name
+        assert not {"exif", "xmp", "comment", "photoshop"} & set(stored.info), name
+        for secret in SECRETS:
+            assert secret not in content, (name, secret)
+        assert "icc_profile" not in stored.info, name
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_it_removes_metadata_from_png_and_webp_uploads(db, fmt):
+    options = {"exif": camera_exif(), "xmp": b"reporter's home"}
+    if fmt == "PNG":
+        text = PngInfo()
+        text.add_text("Comment", "reporter's home")
+        options["pnginfo"] = text
+    image = make_image(content=picture_bytes(fmt, (700, 500), **options))
+    for name in every_file_of(image):
+        content, stored = reopen(name)
+        assert dict(stored.getexif()) == {}, name
+        for secret in SECRETS:
+            assert secret not in content, (name, secret)
+
+
+def test_it_offers_the_cameras_artist_and_copyright_as_credit(db):
+    image = make_image(
+        content=photo_with_metadata(artist="Ulviya Ali", copyright="(c) JAMnews")
+    )
+    assert image.credit == "Ulviya Ali / (c) JAMnews"
+    own = make_image(content=photo_with_metadata(), credit="Aziz Karimov")
+    assert own.credit == "Aziz Karimov"
+
+
+@pytest.mark.parametrize(
+    ("orientation", "size", "red_at"),
+    [(1, (60, 40), (5, 20)), (6, (40, 60), (20, 5)), (8, (40, 60), (20, 55))],
+)
+def test_it_turns_the_picture_upright_before_removing_the_orientation(
+    db, orientation, size, red_at
+):
+    # Red on the left as the sensor saw it; EXIF says how to turn it for display.
+    picture = PillowImage.new("RGB", (60, 40), (0, 0, 255))
+    ImageDraw.Draw(picture).rectangle((0, 0, 29, 39), fill=(255, 0, 0))
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", quality=95, exif=camera_exif(orientation))
+    image = make_image(content=buffer.getvalue())
+    _content, stored = reopen(image.file.name)
+    assert (image.width, image.height) == stored.size == size
+    red, _green, blue = stored.convert("RGB").getpixel(red_at)
+    assert red > 200 and blue < 60
+    assert 0x0112 not in stored.getexif()
+
+
+# Colour profiles
+
+
+def srgb_from(profile, mode, colour):
+    """What littleCMS makes of one colour described by profile, in sRGB."""
+    pixel = PillowImage.new(mode, (1, 1), colour)
+    source = ImageCms.ImageCmsProfile(BytesIO(profile))
+    srgb = ImageCms.createProfile("sRGB")
+    return ImageCms.profileToProfile(pixel, source, srgb, outputMode="RGB").getpixel(
+        (0, 0)
+    )
+
+
+def close_to(pixel, expected, tolerance):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, expected, strict=True))
+
+
+def assert_in_srgb_without_profile(image, expected, unconverted, secrets=()):
+    """Every stored file: no profile, none of its text, the colour converted."""
+    for name in every_file_of(image):
+        content, stored = reopen(name)
+        assert "icc_profile" not in stored.info, name
+        for secret in secrets:
+            assert secret not in content, (name, secret)
+        pixel = stored.convert("RGB").getpixel((10, 10))
+        assert close_to(pixel, expected, 6), (name, pixel, expected)
+        assert not close_to(pixel, unconverted, 10), (name, pixel, unconverted)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_it_converts_a_wide_gamut_picture_to_srgb_and_keeps_no_profile_text(db, fmt):
+    # Display P3 primaries; a person's name and a phone's serial in its text.
+    profile = rgb_profile(
+        description="Reporter Phone X",
+        copyright="Copyright Ulviya Ali",
+        device="MAKER-NOTE-SERIAL-0042",
+    )
+    # Inside both gamuts: a P3 primary would be clipped to the same numbers.
+    green = (100, 180, 100)
+    options = {"JPEG": {"quality": 95}, "WEBP": {"lossless": True}}.get(fmt, {})
+    content = picture_bytes(fmt, (1400, 900), green, icc_profile=profile, **options)
+    assert b"Ulviya Ali" in content or fmt == "PNG"  # PNG compresses its profile
+    image = make_image(content=content)
+    assert len(every_file_of(image)) == 1 + 2 * 5 + 1
+    assert_in_srgb_without_profile(
+        image,
+        expected=srgb_from(profile, "RGB", green),  # (64, 184, 90)
+        unconverted=green,
+        secrets=[b"Reporter Phone X", b"Ulviya Ali", b"MAKER-NOTE-SERIAL-0042"],
+    )
+
+
+def test_it_converts_cmyk_through_its_profile(db):
+    profile = cmyk_profile(paper=(1.0, 0.9, 0.6))  # newsprint: yellowish paper
+    ink = (0, 80, 80, 0)
+    image = make_image(
+        content=picture_bytes("JPEG", (300, 200), ink, "CMYK", icc_profile=profile)
+    )
+    naive = PillowImage.new("CMYK", (1, 1), ink).convert("RGB").getpixel((0, 0))
+    assert_in_srgb_without_profile(
+        image,
+        expected=srgb_from(profile, "CMYK", ink),  # (255, 206, 172)
+        unconverted=naive,  # (255, 175, 175)
+        secrets=[b"Reporter Phone X", b"Ulviya Ali"],
+    )
+
+
+UNUSABLE_PROFILES = {
+    "cmyk pixels, broken profile": ("CMYK", (0, 80, 80, 0), b"a CMYK profile"),
+    "rgb pixels, broken profile": ("RGB", (120, 40, 40), b"not a profile at all"),
+    "rgb pixels, grey profile": ("RGB", (120, 40, 40), grey_profile()),
+    "grey pixels, profile cut short": ("L", 90, rgb_profile()[:300]),
+}
+
+
+@pytest.mark.parametrize(
+    ("mode", "colour", "profile"),
+    UNUSABLE_PROFILES.values(),
+    ids=UNUSABLE_PROFILES.keys(),
+)
+def test_it_drops_a_profile_it_cannot_use_and_keeps_the_picture(
+    db, mode, colour, profile
+):
+    content = picture_bytes("JPEG", (300, 200), colour, mode, icc_profile=profile)
+    image = make_image(content=content)
+    plain = PillowImage.new(mode, (1, 1), colour).convert("RGB").getpixel((0, 0))
+    for name in every_file_of(image):
+        content, stored = reopen(name)
+        assert "icc_profile" not in stored.info, name
+        assert profile[:200] not in content, name
+        assert close_to(stored.convert("RGB").getpixel((10, 10)), plain, 6), name
+
+
+def on_white(picture):
+    """The grey a reader sees of the picture's corner on a white page."""
+    rgba = picture.convert("RGBA")
+    white = PillowImage.new("RGBA", rgba.size, "white")
+    return PillowImage.alpha_composite(white, rgba).convert("L").getpixel((0, 0))
+
+
+@pytest.mark.parametrize("alpha", [None, 77], ids=["grey", "grey with alpha"])
+def test_grey_pictures_stay_grey_once_converted(db, alpha):
+    profile = grey_profile(gamma=1.0)  # linear light, as some scanners write
+    mode, colour = ("L", 128) if alpha is None else ("LA", (128, alpha))
+    image = make_image(
+        content=picture_bytes("PNG", (300, 200), colour, mode, icc_profile=profile)
+    )
+    grey = srgb_from(profile, "L", 128)[0]  # 188
+    expected = grey if alpha is None else (grey, alpha)
+    _content, original = reopen(image.file.name)
+    assert original.mode == mode
+    assert original.getpixel((0, 0)) == expected
+    seen = on_white(PillowImage.new(mode, (1, 1), expected))
+    for name in every_file_of(image):
+        _content, stored = reopen(name)
+        assert "icc_profile" not in stored.info, name
+        assert abs(on_white(stored) - seen) <= 6, name
+
+
+def test_renditions_of_an_original_stored_with_its_profile_carry_none(db):
+    image = make_image(content=picture_bytes("PNG", (700, 500)))
+    # How uploads were stored before their profiles were converted.
+    profile, green = rgb_profile(), (100, 180, 100)
+    kept = picture_bytes("PNG", (700, 500), green, icc_profile=profile)
+    name = default_storage.save("images/kept-profile.png", ContentFile(kept))
+    Image.objects.filter(pk=image.pk).update(file=name)
+    image.refresh_from_db()
+    assert image.make_renditions() == 2 * 3 + 1
+    for rendition in image.renditions.all():
+        _content, stored = reopen(rendition.file.name)
+        assert "icc_profile" not in stored.info, rendition
+        pixel = stored.convert("RGB").getpixel((10, 10))
+        assert close_to(pixel, srgb_from(profile, "RGB", green), 6), rendition

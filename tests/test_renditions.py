@@ -1,0 +1,212 @@
+"""Renditions: widths and formats, focal-point crops, the picture tag on pages,
+serving, the demo's pictures and the make_renditions command."""
+
+import re
+from io import BytesIO, StringIO
+
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from PIL import Image as PillowImage
+from PIL import ImageDraw
+
+from articles.models import Image
+from tests.helpers import make_article, make_image
+from tests.picture_helpers import (
+    LIST_URL,
+    every_file_of,
+    picture_bytes,
+    reopen,
+    upload,
+)
+
+# Renditions
+
+
+def test_it_makes_webp_and_jpeg_renditions_at_every_width(db):
+    image = make_image(content=picture_bytes(size=(2400, 1600)))
+    assert image.rendition_widths() == [320, 640, 960, 1280, 1920]
+    widths = image.renditions.filter(crop="")
+    assert widths.count() == 10
+    for rendition in widths:
+        _content, stored = reopen(rendition.file.name)
+        assert stored.format == {"webp": "WEBP", "jpeg": "JPEG"}[rendition.format]
+        assert stored.size == (rendition.width, round(1600 * rendition.width / 2400))
+        assert rendition.file.name == image.rendition_name(
+            rendition.width, rendition.format
+        )
+
+
+def test_it_never_makes_a_rendition_wider_than_the_original(db):
+    image = make_image(content=picture_bytes(size=(500, 300)))
+    assert image.rendition_widths() == [320, 500]
+    assert set(image.renditions.values_list("width", flat=True)) == {320, 500}
+    _content, widest = reopen(image.rendition_name(500, "webp"))
+    assert widest.size == (500, 300)
+
+
+def test_it_makes_renditions_once_and_reuses_them(db, monkeypatch):
+    image = make_image(content=picture_bytes(size=(1000, 700)))
+    saved = []
+    monkeypatch.setattr(
+        default_storage, "save", lambda name, content: saved.append(name)
+    )
+    assert image.make_renditions() == 0
+    assert saved == []
+    assert image.renditions.count() == 2 * 4 + 1
+
+
+def test_a_new_file_gets_new_rendition_names(editor_client):
+    image = make_image(content=picture_bytes(size=(800, 600)))
+    old_url = image.rendition_url(320)
+    response = upload(
+        editor_client,
+        picture_bytes(size=(800, 600), color=(9, 9, 9)),
+        url=f"{LIST_URL}{image.pk}/change/",
+        title=image.title,
+        alt_text=image.alt_text,
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.rendition_url(320) != old_url
+    assert default_storage.exists(image.rendition_name(320, "webp"))
+    names = image.renditions.values_list("file", flat=True)
+    assert len(names) == 2 * 3 + 1
+    assert all(f"/{image.digest}-" in name for name in names)
+
+
+def test_the_command_makes_what_is_missing_and_nothing_twice(db):
+    image = make_image(content=picture_bytes(size=(800, 600)))
+    default_storage.delete(image.rendition_name(640, "webp"))
+    Image.objects.filter(pk=image.pk).update(digest="")
+    out = StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "1 rendition(s) made for 1 picture(s)." in out.getvalue()
+    image.refresh_from_db()
+    assert image.has_renditions()
+    assert default_storage.exists(image.rendition_name(640, "webp"))
+    call_command("make_renditions", stdout=out)
+    assert "0 rendition(s) made for 1 picture(s)." in out.getvalue()
+
+
+# Focal-point crops
+
+
+def picture_with_a_white_square():
+    picture = PillowImage.new("RGB", (2400, 1000), (0, 0, 0))
+    ImageDraw.Draw(picture).rectangle((2100, 400, 2300, 600), fill=(255, 255, 255))
+    buffer = BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_the_social_crop_keeps_the_focal_point_in_view(db):
+    image = make_image(content=picture_with_a_white_square(), focal_x=0.92)
+    content, crop = reopen(image.crop(1200, 630)[2])
+    assert crop.size == (1200, 630) == image.social_rendition_size()
+    assert image.social_rendition_url().endswith("-1200x630-92-50.jpg")
+    # The box runs from x=495 to the right edge: the square lands near x=1074.
+    assert crop.convert("L").getpixel((1074, 315)) > 240
+
+    image.focal_x = 0.1
+    image.save()
+    image.make_renditions()
+    _content, crop = reopen(image.crop(1200, 630)[2])
+    assert crop.convert("L").getextrema()[1] < 20  # the square is cropped out
+    assert image.renditions.filter(crop="1200x630").count() == 1
+
+
+def test_a_small_picture_is_cropped_but_not_enlarged(db):
+    image = make_image(content=picture_bytes(size=(600, 400)))
+    assert image.social_rendition_size() == (600, 315)
+    _content, crop = reopen(image.crop(1200, 630)[2])
+    assert crop.size == (600, 315)
+
+
+# Pages
+
+
+def picture_tags(page):
+    return re.findall(r"<picture>.*?</picture>", page, flags=re.S)
+
+
+def test_the_story_page_offers_webp_first_then_jpeg_at_several_widths(client, db):
+    lead = make_image(content=picture_bytes(size=(2000, 1333)), alt_text="Flags")
+    story = make_article(lead_image=lead)
+    page = client.get(story.get_absolute_url()).content.decode()
+    [picture] = picture_tags(page)
+    sources = re.findall(
+        r'<source type="([^"]+)" srcset="([^"]+)" sizes="[^"]+">', picture
+    )
+    assert [kind for kind, _srcset in sources] == ["image/webp", "image/jpeg"]
+    for kind, srcset in sources:
+        widths = re.findall(r"\.(?:webp|jpg) (\d+)w", srcset)
+        assert len(widths) >= 3
+        assert widths == ["320", "640", "960", "1280", "1920"]
+        assert (".webp" in srcset) == (kind == "image/webp")
+    assert 'width="2000" height="1333" alt="Flags" loading="eager"' in picture
+    assert lead.file.url not in page  # never the original
+
+
+def test_listings_load_their_pictures_lazily(client, db):
+    make_article(lead_image=make_image(content=picture_bytes(size=(900, 600))))
+    make_article(lead_image=make_image(content=picture_bytes(size=(900, 600))))
+    page = client.get("/").content.decode()
+    assert any('loading="lazy"' in tag for tag in picture_tags(page))
+
+
+def test_the_picture_tag_costs_no_query(django_assert_num_queries, db):
+    pictures = [make_image() for _ in range(5)]
+    template = Template(
+        "{% load newsroom %}{% for image in pictures %}{% picture image %}{% endfor %}"
+    )
+    pictures = list(Image.objects.filter(pk__in=[p.pk for p in pictures]))
+    with django_assert_num_queries(0):
+        html = template.render(Context({"pictures": pictures}))
+    assert html.count("<picture>") == 5
+
+
+def test_the_home_page_costs_the_same_queries_with_more_pictures(
+    client, db, uncached_pages
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        make_article(lead_image=make_image())
+    queries()  # the membership prompts are cached after the first page
+    two = queries()
+    for _ in range(4):
+        make_article(lead_image=make_image())
+    queries()  # site-wide caches refill after the change
+    assert queries() == two
+
+
+# Serving and the demo
+
+
+def test_renditions_are_served_with_a_years_cache_and_nosniff(client, db):
+    image = make_image()
+    response = client.get(image.rendition_url(64, "webp"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    original = client.get(image.file.url)
+    assert original["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/media/renditions/nothing.webp").status_code == 404
+
+
+def test_the_demo_pictures_go_through_the_pipeline(client, demo):
+    for image in Image.objects.all():
+        assert image.has_renditions()
+        assert image.renditions.count() == 2 * 5 + 1
+        for name in every_file_of(image):
+            content, _stored = reopen(name)
+            assert b"Exif" not in content
+    page = client.get("/story/baku-rally-in-support-of-ukraine/").content.decode()
+    assert "1920w" in picture_tags(page)[0]
