@@ -12,7 +12,7 @@ from io import BytesIO
 
 from django.conf import settings
 from PIL import Image as PillowImage
-from PIL import ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
 ACCEPTED = ("JPEG", "PNG", "WEBP", "GIF")
 # What each accepted kind is stored as: a GIF keeps only its first frame, as PNG;
@@ -32,6 +32,10 @@ MAX_SIDE = 16383
 # A single 0xFF to start with keeps the search at C speed.
 JPEG_MARKER = re.compile(rb"\xff([^\x00\xd0-\xd7\xff])")
 JPEG_END, JPEG_STANDALONE = 0xD9, (0x01, 0xD8)  # markers without a length
+# Modes stored as they are: 8 bits a channel, grey or colour, with or without alpha.
+PLAIN_MODES = ("L", "LA", "RGB", "RGBA")
+# Pillow opens 16-bit grey PNGs as I;16.
+DEEP_GREY = ("I;16", "I;16B", "I;16L", "I;16N", "I")
 
 
 class Refused(ValueError):
@@ -207,16 +211,48 @@ def _strip(picture, orientation):
     icc_profile = picture.info.get("icc_profile")
     if orientation in range(2, 9):
         picture = ImageOps.exif_transpose(picture)
-    had_transparency = "transparency" in picture.info
+    # Before info is emptied: a transparent colour is recorded there.
+    picture = _plain(picture)
     # Everything Pillow read from the file (EXIF, XMP, comments, text chunks,
     # the colour profile) lives in info.
     picture.info = {}
-    if picture.mode == "P":
-        picture = picture.convert("RGBA" if had_transparency else "RGB")
     picture = _in_srgb(picture, icc_profile)
-    if picture.mode not in ("RGB", "RGBA", "L", "LA"):
-        picture = picture.convert("RGBA" if "A" in picture.mode else "RGB")
+    if picture.mode == "CMYK":  # No profile to convert it through.
+        picture = picture.convert("RGB")
     return picture
+
+
+def _plain(picture):
+    """The picture with 8 bits a channel, as L, LA, RGB, RGBA or CMYK; a
+    transparent colour (palette, GIF and PNG transparency) becomes its alpha."""
+    mode = picture.mode
+    if mode in DEEP_GREY:
+        return _grey_from_deep(picture)
+    if "transparency" in picture.info and mode in ("1", "L", "P", "RGB"):
+        return picture.convert("LA" if mode in ("1", "L") else "RGBA")
+    if mode in PLAIN_MODES or mode == "CMYK":
+        return picture
+    if mode in ("1", "P"):
+        return picture.convert("L" if mode == "1" else "RGB")
+    return picture.convert("RGBA" if "A" in mode else "RGB")
+
+
+def _grey_from_deep(picture):
+    """16-bit grey (0 to 65535) as 8-bit grey with the same tones, where
+    convert("L") would clip everything above 255 to white."""
+    deep = picture if picture.mode in ("I;16", "I") else picture.convert("I")
+    # Rounded: Pillow truncates what the function gives.
+    grey = deep.point(lambda value: value / 257 + 0.5).convert("L")
+    transparent = picture.info.get("transparency")
+    if transparent is None:
+        return grey
+    # Only the exact 16-bit value is transparent, not all that share its 8 bits.
+    alpha = ImageMath.lambda_eval(
+        lambda args: args["convert"]((args["deep"] != transparent) * 255, "L"),
+        deep=deep.convert("I"),
+    )
+    grey.putalpha(alpha)
+    return grey
 
 
 def _in_srgb(picture, icc_profile):
@@ -309,7 +345,7 @@ def render(source, specs):
                 (round(full_width * scale + 0.5), round(full_height * scale + 0.5)),
             )
         original.load()
-        base = original.convert("RGBA") if original.mode == "P" else original
+        base = _plain(original)
         # Originals stored before profiles were converted still carry theirs.
         base = _in_srgb(base, original.info.get("icc_profile"))
         factor = base.width / full_width

@@ -2,6 +2,7 @@
 a colour profile, pictures are turned upright, and colours described by a
 profile are converted to sRGB."""
 
+import struct
 from io import BytesIO
 
 import pytest
@@ -225,3 +226,75 @@ def test_renditions_of_an_original_stored_with_its_profile_carry_none(db):
         assert "icc_profile" not in stored.info, rendition
         pixel = stored.convert("RGB").getpixel((10, 10))
         assert close_to(pixel, srgb_from(profile, "RGB", green), 6), rendition
+
+
+# Depths and transparency
+
+
+def grey_gradient_16_bit(width=640, height=40):
+    """A 16-bit grey PNG from black on the left to white on the right, in steps
+    finer than 8 bits hold."""
+    row = [round(x * 65535 / (width - 1)) for x in range(width)]
+    picture = PillowImage.frombytes(
+        "I;16", (width, height), struct.pack(f"<{width}H", *row) * height
+    )
+    buffer = BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_16_bit_grey_picture_keeps_its_tones(db):
+    content = grey_gradient_16_bit()
+    assert PillowImage.open(BytesIO(content)).mode == "I;16"
+    image = make_image(content=content)
+    _content, original = reopen(image.file.name)
+    assert original.mode == "L"  # grey in, grey out, 8 bits
+    row = [original.getpixel((x, 20)) for x in range(640)]
+    assert all(abs(grey - x * 255 / 639) <= 1 for x, grey in enumerate(row)), row
+    for fmt in ("webp", "jpeg"):
+        _content, rendition = reopen(image.rendition_name(320, fmt))
+        row = [rendition.convert("L").getpixel((x, 10)) for x in range(320)]
+        expected = [(2 * x + 0.5) * 255 / 639 for x in range(320)]
+        assert all(abs(a - b) <= 4 for a, b in zip(row, expected, strict=True)), fmt
+
+
+def two_halves(mode, left, right, fmt="PNG", **options):
+    """A 200 × 100 picture: the left half one colour, the right half another."""
+    picture = PillowImage.new(mode, (200, 100), left)
+    picture.paste(right, (100, 0, 200, 100))
+    if mode == "P":
+        picture.putpalette([200, 30, 30, 30, 30, 200])
+    buffer = BytesIO()
+    picture.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+TRANSPARENT_LEFT = {
+    "palette png": two_halves("P", 0, 1, transparency=0),
+    "palette gif": two_halves("P", 0, 1, "GIF", transparency=0),
+    "grey png": two_halves("L", 10, 200, transparency=10),
+    "colour png": two_halves("RGB", (9, 9, 9), (30, 30, 200), transparency=(9, 9, 9)),
+    "16-bit grey png": two_halves("I;16", 2570, 51400, transparency=2570),
+}
+
+
+@pytest.mark.parametrize(
+    "content", TRANSPARENT_LEFT.values(), ids=TRANSPARENT_LEFT.keys()
+)
+def test_a_transparent_colour_stays_transparent(db, content):
+    image = make_image(content=content)
+    _content, original = reopen(image.file.name)
+    left, right = (original.convert("RGBA").getpixel((x, 50)) for x in (20, 180))
+    assert left[3] == 0
+    assert right[3] == 255
+    # JPEG renditions lay the transparent half on white, as the page shows it.
+    _content, jpeg = reopen(image.rendition_name(200, "jpeg"))
+    assert close_to(jpeg.convert("RGB").getpixel((20, 50)), (255, 255, 255), 3)
+    assert not close_to(jpeg.convert("RGB").getpixel((180, 50)), (255, 255, 255), 30)
+
+
+def test_a_black_and_white_picture_is_stored_as_grey(db):
+    image = make_image(content=two_halves("1", 0, 1))
+    _content, original = reopen(image.file.name)
+    assert original.mode == "L"
+    assert [original.getpixel((x, 50)) for x in (20, 180)] == [0, 255]
