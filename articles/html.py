@@ -64,9 +64,18 @@ _EMPTY = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
 EMBED_MARKER = re.compile(r"^<p>\s*\[embed:(?P<slug>[-a-zA-Z0-9_]+)\]\s*</p>$")
 
 
+# A lone surrogate (from a JSON import, say) is no character: nh3 cannot
+# encode it, and no database can store it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _characters(html):
+    return _SURROGATE.sub("\ufffd", html or "")
+
+
 def sanitise_body(html):
     """Story body HTML reduced to the allow-list; an empty editor gives ''."""
-    cleaned = _body_cleaner.clean(html or "")
+    cleaned = _body_cleaner.clean(_characters(html))
     return "" if _EMPTY.match(cleaned) else cleaned
 
 
@@ -85,7 +94,7 @@ def plain_text(fragment):
 
 
 def sanitise_embed(html):
-    return _embed_cleaner.clean(html or "")
+    return _embed_cleaner.clean(_characters(html))
 
 
 @dataclass

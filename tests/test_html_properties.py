@@ -16,7 +16,7 @@ from articles.api import body_html
 from articles.html import BODY_TAGS, body_pieces, sanitise_body, split_blocks
 from articles.models import Article, MembershipPrompt
 from tests.helpers import make_article, make_prompt
-from tests.test_sanitise import (
+from tests.html_helpers import (
     HIDDEN,
     SEPARATORS,
     Markup,
