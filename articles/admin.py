@@ -4,12 +4,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
+from reversion.models import Version
 
 from articles import (
     admin_tags,  # noqa: F401  (registers the tags)
@@ -254,6 +257,36 @@ class ImageAdmin(PictureWorkflowMixin, VersionAdmin):
                 "data; check it before publishing.",
                 messages.WARNING,
             )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        history = reverse("admin:articles_image_history", args=[object_id])
+        if refused := self._refuse_without_file(request, version_id, history):
+            return refused
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        deleted = reverse("admin:articles_image_recoverlist")
+        if refused := self._refuse_without_file(request, version_id, deleted):
+            return refused
+        return super().recover_view(request, version_id, extra_context)
+
+    def _refuse_without_file(self, request, version_id, back):
+        """Send the editor back, saying why, from a version whose file was deleted
+        (pictures replaced or deleted leave storage); None for any other."""
+        version = Version.objects.filter(pk=version_id).first()
+        try:
+            name = version and version.field_dict["file"].name
+        except RevertError:
+            return None  # reversion says what is wrong with it
+        if not name or self.model.file.field.storage.exists(name):
+            return None
+        self.message_user(
+            request,
+            "This version's picture file was deleted when the picture was replaced "
+            "or deleted, so it cannot be restored. Upload the picture again instead.",
+            messages.ERROR,
+        )
+        return redirect(back)
 
     def get_deleted_objects(self, objs, request):
         """Refuse to delete pictures in use, saying where (stories, authors,

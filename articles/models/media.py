@@ -1,7 +1,3 @@
-import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -13,6 +9,7 @@ from articles import images
 from articles.html import sanitise_embed
 
 from .content import Author, language_validator
+from .files import delete_files, files_in, files_removed_on_error, wrote
 from .site import Outlet
 
 
@@ -31,43 +28,6 @@ FALLBACK_WIDTH = 960
 # Fixed-size crops that keep the focal point in view (the social card).
 SOCIAL_CROP = (1200, 630)
 
-logger = logging.getLogger(__name__)
-# (storage, name) of each file written since the innermost
-# files_removed_on_error() began, in this thread or task.
-_written = ContextVar("written_files", default=None)
-
-
-@contextmanager
-def files_removed_on_error():
-    """Delete the files written in this block (pictures' originals and
-    renditions) if it raises, whatever raised: storage serves whatever it
-    holds, so a save the database forgets must leave no file either.
-
-    Blocks nest: files written in an inner block that succeeded are deleted if
-    the outer one fails, as an import's pictures would be.
-    """
-    written = []
-    token = _written.set(written)
-    try:
-        yield
-    except BaseException:
-        for storage, name in reversed(written):
-            try:
-                storage.delete(name)
-            except OSError:
-                # The error that brought us here matters more than this one.
-                logger.exception("Could not delete %s after a failed save", name)
-        raise
-    finally:
-        _written.reset(token)
-    if (outer := _written.get()) is not None:
-        outer.extend(written)
-
-
-def _wrote(storage, name):
-    if (written := _written.get()) is not None:
-        written.append((storage, name))
-
 
 def focal_crop(width, height, crop_width, crop_height, focal_x, focal_y):
     """The box of a width × height picture cropped to crop_width:crop_height
@@ -82,6 +42,15 @@ def focal_crop(width, height, crop_width, crop_height, focal_x, focal_y):
     out_width = min(crop_width, box_width)
     out_height = min(crop_height, round(out_width / ratio))
     return (left, top, left + box_width, top + box_height), (out_width, out_height)
+
+
+class ImageQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the pictures, and their files once the deletion commits."""
+        pictures = list(self.values_list("pk", "file", "digest"))
+        deleted = super().delete()
+        _delete_unused_files_on_commit(pictures)
+        return deleted
 
 
 class Image(models.Model):
@@ -122,6 +91,8 @@ class Image(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         constraints = [
@@ -135,6 +106,13 @@ class Image(models.Model):
 
     def __str__(self):
         return self.title
+
+    def delete(self, *args, **kwargs):
+        """Delete the picture, and its files once the deletion commits."""
+        picture = (self.pk, self.file.name, self.digest)
+        deleted = super().delete(*args, **kwargs)
+        _delete_unused_files_on_commit([picture])
+        return deleted
 
     def where_used(self):
         """What shows this picture: (role, object) pairs, stories first."""
@@ -229,10 +207,17 @@ class Image(models.Model):
     def store_file(self):
         """Write a newly chosen file to storage now, where a failing
         files_removed_on_error() block finds it; saving the row then leaves
-        the file alone."""
+        the file alone. Call it inside the transaction that saves the row:
+        once that commits, the file replaced and its renditions are deleted
+        (readers, caches and search engines know their addresses)."""
         if self.file and not self.file._committed:
+            replaced = self.pk and (
+                Image.objects.filter(pk=self.pk).values_list("file", "digest").first()
+            )
             self.file.save(self.file.name, self.file.file, save=False)
-            _wrote(self.file.storage, self.file.name)
+            wrote(self.file.storage, self.file.name)
+            if replaced:
+                _delete_unused_files_on_commit([(self.pk, *replaced)])
 
     def make_renditions(self):
         """Encode the renditions not yet in storage and record them; returns how
@@ -249,7 +234,7 @@ class Image(models.Model):
         if missing:
             with self.file.open("rb") as original:
                 for spec, content in images.render(original, missing):
-                    _wrote(storage, storage.save(spec.name, ContentFile(content)))
+                    wrote(storage, storage.save(spec.name, ContentFile(content)))
         self._record_renditions(specs)
         return len(missing)
 
@@ -275,6 +260,38 @@ class Image(models.Model):
             for key, spec in wanted.items()
             if key not in current or current[key].pk in stale
         )
+
+
+def _delete_unused_files_on_commit(pictures):
+    """Once the transaction commits, delete the files of each (pk, original,
+    digest) that no picture uses any more: the original if no row names it, and
+    the renditions of that digest if the picture now has another file (all its
+    renditions if the picture is gone). Nothing if the transaction fails."""
+    storage = Image.file.field.storage
+
+    def delete():
+        originals = [original for _pk, original, _digest in pictures if original]
+        named = set(
+            Image.objects.filter(file__in=originals).values_list("file", flat=True)
+        )
+        current = dict(
+            Image.objects.filter(pk__in=[pk for pk, *_ in pictures]).values_list(
+                "pk", "digest"
+            )
+        )
+        unused = [name for name in originals if name not in named]
+        for pk, _original, digest in pictures:
+            if pk in current and current[pk] == digest:
+                continue
+            prefix = f"{digest}-" if pk in current else ""
+            unused += [
+                name
+                for name in files_in(storage, f"renditions/{pk}")
+                if name.rpartition("/")[2].startswith(prefix)
+            ]
+        delete_files(storage, unused)
+
+    transaction.on_commit(delete, robust=True)
 
 
 def image_create(*, upload, **fields):
