@@ -5,7 +5,6 @@ an image has and where they are stored is the Image model's business.
 """
 
 import hashlib
-import re
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
@@ -13,6 +12,8 @@ from io import BytesIO
 from django.conf import settings
 from PIL import Image as PillowImage
 from PIL import ImageCms, ImageMath, ImageOps, UnidentifiedImageError
+
+from articles.image_formats import jpeg_ends
 
 ACCEPTED = ("JPEG", "PNG", "WEBP", "GIF")
 # What each accepted kind is stored as: a GIF keeps only its first frame, as PNG;
@@ -27,11 +28,6 @@ EXIF_ORIENTATION, EXIF_ARTIST, EXIF_COPYRIGHT = 0x0112, 0x013B, 0x8298
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
 # The most pixels a WebP holds on either side; renditions must fit.
 MAX_SIDE = 16383
-# A JPEG marker: 0xFF then anything but a stuffed zero or a restart marker, the
-# two that appear inside compressed data, or 0xFF (fill: the search moves on).
-# A single 0xFF to start with keeps the search at C speed.
-JPEG_MARKER = re.compile(rb"\xff([^\x00\xd0-\xd7\xff])")
-JPEG_END, JPEG_STANDALONE = 0xD9, (0x01, 0xD8)  # markers without a length
 # Modes stored as they are: 8 bits a channel, grey or colour, with or without alpha.
 PLAIN_MODES = ("L", "LA", "RGB", "RGBA")
 # Pillow opens 16-bit grey PNGs as I;16.
@@ -159,23 +155,8 @@ def _is_complete(upload, fmt):
             fresh.verify()  # Every chunk and its checksum up to IEND.
         return True
     if fmt in ("JPEG", "MPO"):
-        return _jpeg_ends(upload.read())
+        return jpeg_ends(upload.read())
     return True
-
-
-def _jpeg_ends(content):
-    """Whether a JPEG's first picture reaches its end marker. Segments are
-    skipped by their length, compressed data up to the next marker, so neither
-    a thumbnail inside the EXIF data nor data after the picture (an MPO's other
-    pictures, a phone's trailer) is mistaken for the end."""
-    position = 2  # past the start marker
-    while marker := JPEG_MARKER.search(content, position):
-        kind, position = marker[1][0], marker.end()
-        if kind == JPEG_END:
-            return True
-        if kind not in JPEG_STANDALONE:
-            position += int.from_bytes(content[position : position + 2], "big")
-    return False
 
 
 def _check_shape(size):

@@ -12,6 +12,7 @@ from PIL import Image as PillowImage
 from PIL import ImageCms, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 
+from articles.image_formats import holds_only_pixels
 from articles.models import Image
 from tests.colour_profiles import cmyk_profile, grey_profile, rgb_profile
 from tests.helpers import make_image
@@ -298,3 +299,63 @@ def test_a_black_and_white_picture_is_stored_as_grey(db):
     _content, original = reopen(image.file.name)
     assert original.mode == "L"
     assert [original.getpixel((x, 50)) for x in (20, 180)] == [0, 255]
+
+
+# Files that hold their pixels and nothing else
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mode"),
+    [
+        ("JPEG", "RGB"),
+        ("JPEG", "L"),
+        ("PNG", "RGBA"),
+        ("PNG", "LA"),
+        ("WEBP", "RGB"),
+        ("WEBP", "RGBA"),
+    ],
+)
+def test_every_file_stored_holds_only_its_pixels(db, fmt, mode):
+    colour = {"L": 90, "LA": (90, 200), "RGB": (30, 90, 160)}.get(mode, (1, 2, 3, 4))
+    options = {"exif": camera_exif(), "icc_profile": rgb_profile()}
+    if mode in ("L", "LA"):
+        options["icc_profile"] = grey_profile()
+    image = make_image(content=picture_bytes(fmt, (700, 500), colour, mode, **options))
+    for name in every_file_of(image):
+        content, _stored = reopen(name)
+        assert holds_only_pixels(content), name
+
+
+def png_with_text():
+    text = PngInfo()
+    text.add_text("Comment", "reporter's home")
+    return picture_bytes("PNG", pnginfo=text)
+
+
+def jpeg_with_text_between_segments():
+    content = picture_bytes()
+    return content[:20] + b"reporter's home" + content[20:]  # after JFIF's APP0
+
+
+MORE_THAN_PIXELS = {
+    "jpeg with exif, xmp and iptc": photo_with_metadata(),
+    "jpeg with a colour profile": picture_bytes(icc_profile=rgb_profile()),
+    "jpeg with a comment": picture_bytes(comment=b"reporter's home"),
+    "jpeg with text between segments": jpeg_with_text_between_segments(),
+    "jpeg with data after its end": picture_bytes() + b"PHONE-TRAILER",
+    "png with a text chunk": png_with_text(),
+    "png with a colour profile": picture_bytes("PNG", icc_profile=rgb_profile()),
+    "png with data after its end": picture_bytes("PNG") + b"PHONE-TRAILER",
+    "webp with exif": picture_bytes("WEBP", exif=camera_exif()),
+    "webp with xmp": picture_bytes("WEBP", xmp=b"reporter's home"),
+    "webp with a colour profile": picture_bytes("WEBP", icc_profile=rgb_profile()),
+    "gif, never stored": picture_bytes("GIF"),
+    "not a picture": b"GPS 40.4093 49.8671",
+}
+
+
+@pytest.mark.parametrize(
+    "content", MORE_THAN_PIXELS.values(), ids=MORE_THAN_PIXELS.keys()
+)
+def test_a_file_with_more_than_its_pixels_is_told_apart(content):
+    assert not holds_only_pixels(content)

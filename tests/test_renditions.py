@@ -4,21 +4,26 @@ serving, the demo's pictures and the make_renditions command."""
 import re
 from io import BytesIO, StringIO
 
+import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 
+from articles.image_formats import holds_only_pixels
 from articles.models import Image
+from tests.colour_profiles import rgb_profile
 from tests.helpers import make_article, make_image
 from tests.picture_helpers import (
     LIST_URL,
     every_file_of,
     picture_bytes,
     reopen,
+    stored_files,
     upload,
 )
 
@@ -210,3 +215,130 @@ def test_the_demo_pictures_go_through_the_pipeline(client, demo):
             assert b"Exif" not in content
     page = client.get("/story/baku-rally-in-support-of-ukraine/").content.decode()
     assert "1920w" in picture_tags(page)[0]
+
+
+# Cleaning pictures stored before uploads were stripped of colour profiles
+
+IDENTIFYING = [b"Reporter Phone X", b"Ulviya Ali", b"MAKER-NOTE-SERIAL-0042"]
+
+
+def stored_the_old_way(image):
+    """Point a picture at an original kept with its uploader's colour profile,
+    renditions and all, as pictures were stored before profiles were removed."""
+    profile = rgb_profile(
+        description="Reporter Phone X",
+        copyright="Copyright Ulviya Ali",
+        device="MAKER-NOTE-SERIAL-0042",
+    )
+
+    def with_profile(fmt, size):
+        content = picture_bytes(fmt, size, (100, 180, 100), icc_profile=profile)
+        return ContentFile(content)
+
+    size = (image.width, image.height)
+    name = default_storage.save("images/old.jpg", with_profile("JPEG", size))
+    Image.objects.filter(pk=image.pk).update(file=name)
+    image.refresh_from_db()
+    image.make_renditions()
+    for rendition in image.renditions.all():
+        default_storage.delete(rendition.file.name)
+        size = (rendition.width, rendition.height)
+        default_storage.save(
+            rendition.file.name, with_profile(rendition.format.upper(), size)
+        )
+    return image
+
+
+def clean_pictures(**streams):
+    call_command("make_renditions", "--clean", **streams)
+    return streams["stdout"].getvalue()
+
+
+def test_clean_leaves_no_identifying_text_in_any_file_of_an_old_picture(
+    client, db, django_capture_on_commit_callbacks
+):
+    image = stored_the_old_way(make_image(content=picture_bytes(size=(800, 600))))
+    old = set(every_file_of(image))
+    assert all(b"Ulviya Ali" in reopen(name)[0] for name in old)
+    story = make_article(lead_image=image)
+    old_url = image.rendition_url(640, "webp")
+    assert old_url in client.get(story.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        out = clean_pictures(stdout=StringIO())
+    assert f"[1/1] {image.title}: original cleaned, 7 made" in out
+    assert "1 picture(s) cleaned, 7 rendition(s) made for 1 picture(s)." in out
+    image.refresh_from_db()
+    new = set(every_file_of(image))
+    assert len(new) == 1 + 2 * 3 + 1
+    for name in new:
+        content, stored = reopen(name)
+        assert holds_only_pixels(content), name
+        assert "icc_profile" not in stored.info, name
+        for secret in IDENTIFYING:
+            assert secret not in content, (name, secret)
+    assert not old & stored_files()
+    assert Image.objects.get(pk=image.pk).updated_at == image.updated_at
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert image.rendition_url(640, "webp") in page
+    assert old_url not in page
+
+
+def test_clean_twice_changes_nothing_the_second_time(
+    demo, django_capture_on_commit_callbacks
+):
+    image = stored_the_old_way(make_image(content=picture_bytes(size=(800, 600))))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = clean_pictures(stdout=StringIO())
+    total = Image.objects.count()
+    # The demo's pictures were cleaned on upload: only the old one needed it.
+    assert f"1 picture(s) cleaned, 7 rendition(s) made for {total} picture(s)" in first
+    stored, row = stored_files(), Image.objects.values().get(pk=image.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = clean_pictures(stdout=StringIO())
+    assert second == (
+        f"0 picture(s) cleaned, 0 rendition(s) made for {total} picture(s). "
+        "Nothing to do.\n"
+    )
+    assert stored_files() == stored
+    assert Image.objects.values().get(pk=image.pk) == row
+
+
+def test_clean_reports_a_picture_it_cannot_read_and_goes_on(
+    db, django_capture_on_commit_callbacks
+):
+    unreadable = make_image()
+    name = default_storage.save("images/cut.jpg", ContentFile(b"\xff\xd8\xff\xe0"))
+    Image.objects.filter(pk=unreadable.pk).update(file=name)
+    image = stored_the_old_way(make_image(content=picture_bytes(size=(800, 600))))
+    out, err = StringIO(), StringIO()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(CommandError, match=r"^1 picture\(s\) could not be read"),
+    ):
+        clean_pictures(stdout=out, stderr=err)
+    assert err.getvalue().startswith(f"{name}: ")
+    assert "1 picture(s) cleaned" in out.getvalue()
+    assert default_storage.exists(name)
+    image.refresh_from_db()
+    assert all(holds_only_pixels(reopen(n)[0]) for n in every_file_of(image))
+
+
+def test_clean_keeps_the_old_files_when_the_new_renditions_fail(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    image = stored_the_old_way(make_image(content=picture_bytes(size=(800, 600))))
+    stored, row = stored_files(), Image.objects.values().get(pk=image.pk)
+
+    def full_disk(self):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(Image, "make_renditions", full_disk)
+    err = StringIO()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(CommandError),
+    ):
+        clean_pictures(stdout=StringIO(), stderr=err)
+    assert f"{row['file']}: No space left on device" in err.getvalue()
+    assert stored_files() == stored
+    assert Image.objects.values().get(pk=image.pk) == row
