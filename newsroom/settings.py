@@ -5,50 +5,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+
+from newsroom.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name, default=""):
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(
-        f"{name} must be on/off, true/false, yes/no or 1/0, not {value!r}"
-    )
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"{name} must be a whole number, not {value!r}"
-        ) from None
-    if number < 0:
-        raise ImproperlyConfigured(f"{name} must not be negative, not {value!r}")
-    return number
-
-
-def env_list(name, default):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 HTTPS = env_bool("DJANGO_HTTPS", True)

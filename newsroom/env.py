@@ -1,0 +1,60 @@
+"""Reading deployment knobs from the environment, refusing bad values.
+
+Each helper returns the variable's value, or the default when it is unset or
+empty, and raises ImproperlyConfigured with a message naming the variable when
+the value cannot be right. Used by settings.py and gunicorn.conf.py; importing
+this module loads no Django settings, so gunicorn can read its own variables
+before any app is loaded.
+"""
+
+import os
+
+# Only the exception class: Django reports this type as a settings problem
+# (manage.py still lists its core commands and names the error).
+from django.core.exceptions import ImproperlyConfigured
+
+ON = frozenset({"1", "true", "yes", "on"})
+OFF = frozenset({"0", "false", "no", "off"})
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in ON:
+        return True
+    if lowered in OFF:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be on/off, true/false, yes/no or 1/0, not {value!r}"
+    )
+
+
+def env_int(name, default, *, minimum=0):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {value!r}"
+        ) from None
+    if number < minimum:
+        if minimum == 0:
+            raise ImproperlyConfigured(f"{name} must not be negative, not {value!r}")
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value!r}")
+    return number
+
+
+def env_list(name, default):
+    """Comma-separated items, spaces around them and empty items dropped."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
