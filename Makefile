@@ -5,8 +5,14 @@ BIN := $(VENV)/bin
 DEMO_ENV := DJANGO_HTTPS=off
 # The browser tests drive the system's Chromium (Debian's `chromium` package).
 CHROMIUM := /usr/bin/chromium
+# The lock: every package pinned, with its hashes, for Python 3.11 on Linux.
+# uv keeps the pins already in the files wherever pyproject.toml's ranges allow;
+# to move one on: make lock LOCK_ARGS="--upgrade-package django".
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes \
+	--python-version 3.11 --python-platform linux \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: demo test bench lint install install-dev clean
+.PHONY: demo test bench lint lock install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +27,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+## make lock: pin pyproject.toml's dependencies, with hashes, in requirements.txt and requirements-dev.txt
+lock: install-dev
+	$(LOCK) --output-file requirements.txt
+	$(LOCK) --group dev --constraint requirements.txt --output-file requirements-dev.txt
 
 ## make demo: install, migrate, load the demo stories and serve them on http://127.0.0.1:8000
 demo: install
