@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from articles import paging, seo
-from articles.filters import ArticleFilter
 from articles.html import body_pieces, split_blocks
 from articles.models import Article, Embed
+from articles.search.filters import ArticleFilter
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

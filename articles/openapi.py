@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.urls.converters import SlugConverter
 
 from articles import api
-from articles.filters import MAX_QUERY_LENGTH
 from articles.models.content import language_validator
+from articles.search.filters import MAX_QUERY_LENGTH
 
 SLUG = f"^{SlugConverter.regex}$"
 TEXT = {"type": "string"}

@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from articles import api, paging, prompts, seo
 from articles import search as story_search
 from articles.context_processors import chrome
-from articles.filters import ArticleFilter
 from articles.html import body_pieces, split_blocks
 from articles.models import (
     Article,
@@ -19,6 +18,7 @@ from articles.models import (
     Section,
     Tag,
 )
+from articles.search.filters import ArticleFilter
 
 HOME_STORIES = 40
 STORIES_PER_SECTION = 4

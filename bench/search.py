@@ -189,9 +189,9 @@ def generate(count):
 
 
 def timed(query):
-    from articles.filters import ArticleFilter
     from articles.models import Article
     from articles.search import add_snippets
+    from articles.search.filters import ArticleFilter
 
     started = time.perf_counter()
     filterset = ArticleFilter(query, queryset=Article.objects.published().for_listing())

@@ -17,9 +17,9 @@ from schemathesis.checks import (
 )
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
-from articles.filters import ArticleFilter
 from articles.models import Article, Correction
 from articles.openapi import document
+from articles.search.filters import ArticleFilter
 from newsroom.wsgi import application
 from tests.wsgi import connections_kept
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 from pytest_django.asserts import assertHTMLEqual
 
 from articles import search
-from articles.filters import ArticleFilter
 from articles.models import Article, SearchDocument, Tag
 from articles.search import excerpt, marked
+from articles.search import query as search_query
+from articles.search.filters import ArticleFilter
 from tests.helpers import (
     make_article,
     make_author,
@@ -45,13 +46,13 @@ def analyse_search_documents():
 def spy_on_the_way_taken(monkeypatch):
     """Record (common, documents) for each PostgreSQL search."""
     ways = []
-    recent_matches = search._recent_matches
+    recent_matches = search_query._recent_matches
 
     def spy(queryset, query, documents, common):
         ways.append((common, documents))
         return recent_matches(queryset, query, documents, common)
 
-    monkeypatch.setattr(search, "_recent_matches", spy)
+    monkeypatch.setattr(search_query, "_recent_matches", spy)
     return ways
 
 
@@ -206,7 +207,7 @@ def test_it_stems_english_words_on_postgresql_only(client):
 
 
 def test_on_postgresql_it_ranks_only_the_most_recent_matches(client, monkeypatch):
-    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(search_query, "RANKED_MATCHES", 2)
     oldest = make_article(headline="Tbilisi tbilisi tbilisi")
     for hours in (2, 1):
         make_article(
@@ -224,7 +225,7 @@ def test_on_postgresql_it_ranks_only_the_most_recent_matches(client, monkeypatch
 
 
 def test_the_other_filters_apply_before_the_words_are_ranked(client, monkeypatch):
-    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    monkeypatch.setattr(search_query, "RANKED_MATCHES", 1)
     culture = make_section(slug="culture")
     older = make_article(headline="Older match", section=culture)
     make_article(
@@ -234,7 +235,7 @@ def test_the_other_filters_apply_before_the_words_are_ranked(client, monkeypatch
 
 
 # On PostgreSQL a search takes one of three ways to the most recent matches
-# (articles.search._recent_matches); each must find the same stories.
+# (articles.search.query._recent_matches); each must find the same stories.
 @pytest.mark.parametrize("common_share", [0.0, 2.0], ids=["walk", "gin"])
 @pytest.mark.parametrize(
     "query, lookups",
@@ -249,7 +250,7 @@ def test_the_other_filters_apply_before_the_words_are_ranked(client, monkeypatch
 def test_every_way_of_searching_finds_the_same_stories(
     client, monkeypatch, common_share, query, lookups
 ):
-    monkeypatch.setattr(search, "COMMON_SHARE", common_share)
+    monkeypatch.setattr(search_query, "COMMON_SHARE", common_share)
     ways = spy_on_the_way_taken(monkeypatch)
     coast = make_section(slug="coast")
     newest = make_article(headline="Harbour reopens", section=coast)
@@ -277,7 +278,7 @@ def test_every_way_of_searching_finds_the_same_stories(
         # The documents narrowed by their own lookups, one a filter, or not.
         assert (None if documents is None else len(documents)) == lookups
     if POSTGRESQL:  # only PostgreSQL limits the matches it ranks
-        monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+        monkeypatch.setattr(search_query, "RANKED_MATCHES", 1)
         assert headlines(client.get(f"/search/{query}")) == [newest.headline]
 
 
@@ -309,7 +310,7 @@ def test_a_search_document_follows_its_storys_section(client):
 def test_a_story_unpublished_behind_the_indexs_back_is_not_found(
     client, monkeypatch, common_share
 ):
-    monkeypatch.setattr(search, "COMMON_SHARE", common_share)
+    monkeypatch.setattr(search_query, "COMMON_SHARE", common_share)
     story = make_article(headline="Withdrawn lighthouse story")
     analyse_search_documents()
     # A bulk update sends no signal: the document still says "published".
@@ -422,7 +423,7 @@ def test_publication_dates_are_days_in_the_sites_time_zone(
     client, settings, monkeypatch, common_share, words
 ):
     settings.TIME_ZONE = "Asia/Tbilisi"  # UTC+4
-    monkeypatch.setattr(search, "COMMON_SHARE", common_share)
+    monkeypatch.setattr(search_query, "COMMON_SHARE", common_share)
     tbilisi = zoneinfo.ZoneInfo("Asia/Tbilisi")
     # Both on 1 May in UTC, one on each side of midnight in Tbilisi.
     make_article(

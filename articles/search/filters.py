@@ -10,7 +10,8 @@ from django_filters.constants import EMPTY_VALUES
 from articles.forms import QuickSelect
 from articles.models import Article, Author, Outlet, Section, Tag
 from articles.models.content import language_validator
-from articles.search import search
+
+from .query import search
 
 MAX_QUERY_LENGTH = 200
 # Filters a story's search document applies as well as the story: it keeps

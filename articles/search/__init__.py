@@ -1,0 +1,38 @@
+"""Story search: PostgreSQL full-text search, or word matching on other databases.
+
+The same three functions serve both, and this package gives them:
+- index_articles() writes the stories' SearchDocument rows (index_every_article()
+  all of them);
+- search() narrows a queryset of stories to those matching the reader's words
+  (on PostgreSQL, to RankedStories: the ranked ids, read a page at a time);
+- add_snippets() gives each story on a results page a highlighted excerpt.
+
+PostgreSQL weighs a match in the headline above the standfirst, the standfirst
+above the body, and the body above tags and embedded posts, and ranks by it.
+Other databases (SQLite) match every word, case-insensitively in any
+alphabet, and list the newest first.
+
+The package, from the ground up: folding (pure text), index (writing the
+documents), query (finding and ranking), snippets (excerpts), filters (the
+archive's FilterSet, which views and the API use). Views, the API, signals
+and commands import from here; nothing here imports them.
+"""
+
+from .folding import fold, query_words
+from .index import index_articles, index_every_article, is_postgresql
+from .query import RankedStories, is_capped, search
+from .snippets import add_snippets, excerpt, marked
+
+__all__ = [
+    "RankedStories",
+    "add_snippets",
+    "excerpt",
+    "fold",
+    "index_articles",
+    "index_every_article",
+    "is_capped",
+    "is_postgresql",
+    "marked",
+    "query_words",
+    "search",
+]
