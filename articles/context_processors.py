@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from articles.cache import CHROME_KEY
 from articles.models import Outlet, Section
+from articles.serving.generation import CHROME_KEY
 
 CHROME_SECONDS = 3600
 

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.lockout import client_ip
 from articles.models import PromptDailyStat
+from articles.serving.clients import client_ip
 
 RATE_WINDOW_SECONDS = 60
 

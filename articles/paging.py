@@ -1,6 +1,6 @@
 """Which page of a listing a reader asked for, and what a page is cached by.
 
-Views and the page cache (articles.middleware) both read this: a view names
+Views and the page cache (articles.serving.pages) both read this: a view names
 the query parameters its page changes with (`cached_by`), and a page number
 is only ever written one way, so every address the cache may keep is one a
 view really answers, and anything else is rendered afresh or refused.

@@ -5,7 +5,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from articles import prompts, search
-from articles.cache import forget_pages
 from articles.models import (
     Article,
     Embed,
@@ -14,6 +13,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.serving.generation import forget_pages
 
 
 @receiver(post_save, sender=MembershipPrompt)

@@ -67,9 +67,9 @@ MIDDLEWARE = [
     # First: a page from the cache is answered before anything else runs, with
     # the headers the middleware below gave it when it was made; it touches
     # no database.
-    "articles.middleware.PageCacheMiddleware",
+    "articles.serving.pages.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "articles.middleware.SecurityHeadersMiddleware",
+    "articles.security.SecurityHeadersMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,7 +114,7 @@ if REDIS_URL:
         "default": {
             # Django's RedisCache, but a Redis outage is logged and the site
             # serves uncached instead of failing.
-            "BACKEND": "articles.cache.ResilientRedisCache",
+            "BACKEND": "articles.serving.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
             "OPTIONS": {
@@ -193,7 +193,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "articles.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "articles.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.serving.clients.client_ip"
 AXES_VERBOSE = False
 
 # Full pages for anonymous readers, kept in the cache until something they show

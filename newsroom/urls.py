@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from articles import history, serving
-from articles.health import healthz
+from articles import history
+from articles.serving import media
+from articles.serving.health import healthz
 
 handler404 = "articles.views.not_found"
 
@@ -23,5 +24,5 @@ if settings.SERVE_MEDIA:
     # over in larger deployments (NEWSROOM_SERVE_MEDIA=off).
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns += [
-        re_path(rf"^{media_prefix}(?P<path>.*)$", serving.media),
+        re_path(rf"^{media_prefix}(?P<path>.*)$", media.media),
     ]

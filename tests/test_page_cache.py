@@ -7,7 +7,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.cache import forget_pages
 from articles.models import (
     Correction,
     Embed,
@@ -16,6 +15,7 @@ from articles.models import (
     Outlet,
     Tag,
 )
+from articles.serving.generation import forget_pages
 from tests.helpers import (
     make_article,
     make_author,
@@ -239,7 +239,7 @@ def shift_clock(monkeypatch, delta):
     now = timezone.now() + delta
     clock = now.timestamp()
     monkeypatch.setattr(timezone, "now", lambda: now)
-    monkeypatch.setattr("articles.middleware.time.time", lambda: clock)
+    monkeypatch.setattr("articles.serving.pages.time.time", lambda: clock)
 
 
 def test_it_shows_a_scheduled_story_once_its_time_passes(client, monkeypatch):
@@ -290,7 +290,7 @@ def test_it_keeps_listing_pages_apart(client, settings):
 
 def stored_pages(monkeypatch):
     """The keys the page cache stores pages under, as it stores them."""
-    from articles import middleware
+    from articles.serving import pages as middleware
 
     keys = []
     real_set = middleware.cache.set
@@ -414,7 +414,7 @@ def test_a_change_in_another_worker_empties_this_workers_local_cache(settings):
 
     from django.core.cache import cache
 
-    from articles import cache as site_cache
+    from articles.serving import generation as site_cache
 
     settings.CACHES = IN_PROCESS_CACHE
     site_cache.sync_local_cache()
@@ -429,7 +429,7 @@ def test_a_change_in_another_worker_empties_this_workers_local_cache(settings):
 
 
 def test_forgetting_pages_marks_the_change_for_other_workers(settings, db):
-    from articles.cache import forget_pages
+    from articles.serving.generation import forget_pages
 
     settings.CACHES = IN_PROCESS_CACHE
     before = (

@@ -28,7 +28,7 @@ def redis_down(settings):
     """The cache pointed at a Redis that is not there."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "articles.cache.ResilientRedisCache",
+            "BACKEND": "articles.serving.resilient_cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -37,7 +37,7 @@ def redis_down(settings):
 
 def test_it_serves_pages_while_redis_is_down(client, redis_down, caplog):
     story = make_article(headline="Still readable")
-    with caplog.at_level(logging.WARNING, logger="articles.cache"):
+    with caplog.at_level(logging.WARNING, logger="articles.serving.resilient_cache"):
         for _ in range(2):
             response = client.get(story.get_absolute_url())
             assert response.status_code == 200

@@ -14,7 +14,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.middleware import inline_scripts, script_hash
+from articles.security import inline_scripts, script_hash
 from tests.helpers import make_article
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_the_test_client_can_still_sign_in_directly(client, demo):
 
 
 def test_uploads_served_by_the_app_are_sandboxed_as_nginx_serves_them(client):
-    from articles.serving import UPLOAD_POLICY
+    from articles.serving.media import UPLOAD_POLICY
     from tests.helpers import make_image
 
     image = make_image()

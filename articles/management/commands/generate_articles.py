@@ -10,7 +10,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import slugs
-from articles.cache import forget_pages
 from articles.models import (
     Article,
     Author,
@@ -22,6 +21,7 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.search import index_articles
+from articles.serving.generation import forget_pages
 
 SLUG_PREFIX = "generated-"
 BATCH = 500

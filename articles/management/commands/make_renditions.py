@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles import images
-from articles.cache import forget_pages
 from articles.image_formats import holds_only_pixels
 from articles.models import Image
 from articles.models.media import files_removed_on_error
+from articles.serving.generation import forget_pages
 
 # A line every so many pictures, so a long run over a clean library shows life.
 PROGRESS_EVERY = 100

@@ -1,13 +1,13 @@
-"""Serving pages: the page cache for anonymous readers and the security headers."""
+"""The page cache: whole pages for anonymous readers, from the middleware and,
+for hits, from the WSGI application itself (CachedPages, in newsroom/wsgi.py)."""
 
-import base64
 import hashlib
 import logging
 import re
 import time
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,7 +24,8 @@ from django.utils.cache import (
 from django.utils.http import parse_http_date_safe
 
 from articles import paging
-from articles.cache import (
+
+from .generation import (
     GENERATION_KEY,
     Generation,
     new_generation,
@@ -46,7 +47,7 @@ CONDITIONS = (
 
 # Changes whenever CachedPage does: pages a previous release kept in a shared
 # cache are then never read back in a shape this one does not know.
-PAGE_KEY_PREFIX = "pages:v2:"
+PAGE_KEY_PREFIX = "pages:v3:"
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class CachedPage:
 class PageCacheMiddleware:
     """Whole pages for anonymous readers, from the cache when it holds them.
 
-    A page is kept with the site's generation (articles.cache) and is served
+    A page is kept with the site's generation (serving.generation) and is served
     only while that generation is current, so an edit anywhere, a scheduled
     story going live or a prompt's window turning shows on the next request.
     Staff (anyone with a session), previews, the admin, writes, and responses
@@ -277,111 +278,3 @@ def _mark_public(response, seconds_left):
         max_age=max_age,
         stale_while_revalidate=settings.NEWSROOM_PAGE_STALE_SECONDS,
     )
-
-
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-    )
-)
-
-
-class SecurityHeadersMiddleware:
-    """A Content-Security-Policy and Permissions-Policy on every response.
-
-    Reader pages run no inline script at all. The admin runs one: the import
-    map of the rich-text editor, allowed by its hash (it only changes when the
-    static files do). The admin keeps inline styles, which its own templates
-    and the editor use.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            admin = request.path.startswith(self.admin_prefix)
-            response["Content-Security-Policy"] = (
-                self.admin_policy if admin else self.public_policy
-            )
-        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        return response
-
-    @cached_property
-    def admin_prefix(self):
-        return reverse("admin:index")
-
-    @cached_property
-    def public_policy(self):
-        return content_security_policy()
-
-    @cached_property
-    def admin_policy(self):
-        hashes = [f"'{digest}'" for digest in admin_inline_script_hashes()]
-        return content_security_policy(
-            script_src=["'self'", *hashes],
-            style_src=["'self'", "'unsafe-inline'"],
-            img_src=["'self'", "data:", "blob:"],
-        )
-
-
-def content_security_policy(
-    script_src=("'self'",), style_src=("'self'",), img_src=("'self'", "data:")
-):
-    media = _origin(settings.MEDIA_URL)
-    directives = {
-        "default-src": ["'self'"],
-        "script-src": list(script_src),
-        "style-src": list(style_src),
-        "img-src": [*img_src, *media],
-        "media-src": ["'self'", *media],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-    policy = "; ".join(f"{name} {' '.join(v)}" for name, v in directives.items())
-    if settings.SECURE_SSL_REDIRECT:
-        policy += "; upgrade-insecure-requests"
-    return policy
-
-
-def _origin(url):
-    """The origin of media on another host (object storage), if any."""
-    parts = urlsplit(url)
-    return [f"{parts.scheme}://{parts.netloc}"] if parts.netloc else []
-
-
-def admin_inline_script_hashes():
-    """CSP hashes of the inline scripts admin pages carry: the editor's import map."""
-    from django_prose_editor.widgets import prose_editor_admin_media
-
-    rendered = "".join(prose_editor_admin_media.render_importmap())
-    return [script_hash(body) for body in inline_scripts(rendered)]
-
-
-def inline_scripts(html):
-    """The bodies of the <script> elements in `html` that have no src."""
-    return [
-        body
-        for attrs, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
-        if "src=" not in attrs
-    ]
-
-
-def script_hash(body):
-    digest = hashlib.sha256(body.encode()).digest()
-    return "sha256-" + base64.b64encode(digest).decode()

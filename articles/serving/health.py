@@ -21,7 +21,7 @@ def database_status():
 
 
 def cache_status():
-    # The cache swallows its own errors (articles.cache), so ask it to keep a
+    # The cache swallows its own errors (serving.resilient_cache), so ask it to keep a
     # fresh value and see whether it comes back.
     probe = uuid.uuid4().hex
     cache.set(PROBE_KEY, probe, 10)

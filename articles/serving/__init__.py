@@ -1,0 +1,14 @@
+"""Serving pages to readers: everything between the WSGI server and the views.
+
+- pages: the page cache (PageCacheMiddleware, and CachedPages, the WSGI
+  application that answers hits before Django does);
+- generation: the site-wide generation that keys cached pages, and
+  forget_pages(), which signals and bulk writers call after a change;
+- resilient_cache: the Redis cache backend that keeps serving when Redis
+  goes away;
+- media: uploads served by the app itself; health: /healthz;
+- clients: the client's address, for the sign-in lockout and the counters.
+
+These import models and the small helpers below them (paging), never
+views, the admin or prompts. Security headers live in articles.security.
+"""
