@@ -10,8 +10,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
-from articles import figures, views
+from articles import views
 from articles.models import Article, MembershipPrompt, PromptVariant
+from articles.prompts import figures
 
 FIGURE_DAYS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30

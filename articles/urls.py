@@ -1,6 +1,7 @@
 from django.urls import path
 
-from articles import api, feeds, openapi, prompt_views, sitemaps, views
+from articles import api, feeds, openapi, sitemaps, views
+from articles.prompts import views as prompt_views
 
 app_name = "articles"
 

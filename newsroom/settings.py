@@ -217,8 +217,6 @@ NEWSROOM_PAGE_SIZE = env_int("NEWSROOM_PAGE_SIZE", 12)
 # refused before any pixel is decoded.
 NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 25 * 1000 * 1000)
 NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 60 * 1000 * 1000)
-# How many prompts a placement shows at most (OC Media ran two at a story's end).
-NEWSROOM_PROMPT_LIMITS = {"header": 1, "inline": 1, "article_end": 2, "home": 1}
 # Prompt impressions and clicks counted per client address and minute (0: no limit).
 NEWSROOM_PROMPT_RATE_LIMIT = env_int("NEWSROOM_PROMPT_RATE_LIMIT", 30)
 

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from articles import measure
 from articles.models import MembershipPrompt, PromptDailyStat
+from articles.prompts import counting as measure
 from tests.helpers import make_article, make_prompt, make_variant
 
 pytestmark = pytest.mark.django_db

@@ -107,6 +107,12 @@ class MembershipPrompt(models.Model):
         ARTICLE_END = "article_end", "End of a story"
         HOME = "home", "Home page"
 
+        @property
+        def limit(self):
+            """How many prompts show here at once (inline: after each paragraph
+            chosen). OC Media ran two at a story's end."""
+            return 2 if self == "article_end" else 1
+
     class Dismissal(models.TextChoices):
         NONE = "none", "Cannot be dismissed"
         DAYS = "days", "Dismissed for a number of days"

@@ -6,8 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import measure, prompts
 from articles.models.membership import validate_button_url
+
+from . import choice, counting
 
 BEACON_MAX_BYTES = 200
 
@@ -22,7 +23,7 @@ def prompt_click(request, prompt_id, variant_id=None):
     """
     # As for views (below): only a running prompt, or one of its variants, counts
     # and sends readers on; a prompt switched off or out of its window is gone.
-    prompt = prompts.live_version(prompt_id, variant_id or 0)
+    prompt = choice.live_version(prompt_id, variant_id or 0)
     if prompt is None:
         raise Http404("No such prompt is running.")
     destination = prompt.button_url
@@ -30,8 +31,8 @@ def prompt_click(request, prompt_id, variant_id=None):
         validate_button_url(destination)
     except ValidationError:
         raise Http404("This prompt has no button link.") from None
-    if measure.countable(request, "click"):
-        measure.prompt_stat_increment(
+    if counting.countable(request, "click"):
+        counting.prompt_stat_increment(
             prompt_id=prompt.pk, variant_id=variant_id, field="clicks"
         )
     response = HttpResponseRedirect(destination)
@@ -58,13 +59,13 @@ def prompt_seen(request):
         variant_id = int(request.POST.get("variant") or 0)
     except (KeyError, ValueError):
         return HttpResponse("Expected prompt=<id>&variant=<id>.", status=400)
-    if prompts.live_version(prompt_id, variant_id) is None:
+    if choice.live_version(prompt_id, variant_id) is None:
         return HttpResponse("No such prompt is running.", status=404)
-    if measure.is_bot(request) or measure.is_prefetch(request):
+    if counting.is_bot(request) or counting.is_prefetch(request):
         return HttpResponse(status=204)
-    if not measure.within_rate_limit(request, "seen"):
+    if not counting.within_rate_limit(request, "seen"):
         return HttpResponse("Too many reports; try again in a minute.", status=429)
-    measure.prompt_stat_increment(
+    counting.prompt_stat_increment(
         prompt_id=prompt_id, variant_id=variant_id or None, field="impressions"
     )
     return HttpResponse(status=204)

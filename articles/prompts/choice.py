@@ -13,13 +13,13 @@ reader's browser by static/articles/prompts.js.
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import MembershipPrompt, PromptVariant
 
-CACHE_KEY = "prompts:active:v2"
+# A new name whenever what is kept under it changes shape or module.
+CACHE_KEY = "prompts:active:v3"
 CACHE_SECONDS = 300
 
 
@@ -120,10 +120,6 @@ def forget_prompts():
     cache.delete(CACHE_KEY)
 
 
-def placement_limit(placement):
-    return settings.NEWSROOM_PROMPT_LIMITS.get(placement, 1)
-
-
 def _best_first(prompts):
     # Higher priority first; among equals the older prompt, so the order never flickers.
     return sorted(prompts, key=lambda p: (-p.priority, p.pk))
@@ -148,7 +144,7 @@ def choose(placement, target=None, paragraph=None, now=None, forced=None):
         and (paragraph is None or c.prompt.paragraph == paragraph)
         and c.matches(target, now)
     )
-    return chosen[: placement_limit(placement)]
+    return chosen[: MembershipPrompt.Placement(placement).limit]
 
 
 def inline_paragraphs(target, now=None, forced=None):
