@@ -2,18 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from articles import history
 from articles.serving import media
 from articles.serving.health import healthz
 
 handler404 = "articles.views.not_found"
 
 urlpatterns = [
-    path(
-        "admin/history/<str:app_label>/<str:model_name>/<path:object_id>/compare/",
-        admin.site.admin_view(history.compare_view),
-        name="revision_compare",
-    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),

@@ -38,8 +38,7 @@ def save_through_admin(client, obj, **changes):
 
 def compare_url(obj, old, new):
     url = reverse(
-        "revision_compare",
-        args=[obj._meta.app_label, obj._meta.model_name, obj.pk],
+        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_compare", args=[obj.pk]
     )
     return f"{url}?a={old.revision_id}&b={new.revision_id}"
 
@@ -117,7 +116,7 @@ def test_the_history_page_offers_the_comparison(client, editor):
     save_through_admin(client, prompt, heading="Two")
     page = client.get(admin_url(MembershipPrompt, "history", prompt.pk))
     assert (
-        reverse("revision_compare", args=["articles", "membershipprompt", prompt.pk])
+        reverse("admin:articles_membershipprompt_compare", args=[prompt.pk])
         in page.content.decode()
     )
     old, new = reversed(Version.objects.get_for_object(prompt))

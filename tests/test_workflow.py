@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import workflow
+from articles.admin import rules as workflow
 from articles.models import Article, Correction, MembershipPrompt, MembershipTier
 from tests.admin_helpers import admin_url, as_user, form_data, make_staff
 from tests.helpers import make_article, make_draft, make_scheduled, make_section

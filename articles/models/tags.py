@@ -43,7 +43,7 @@ class TaggedArticle(TaggedItemBase):
 
     class Meta:
         ordering = ["id"]
-        # As revision comparisons name a story's tags (articles.history).
+        # As revision comparisons name a story's tags (articles.admin.history).
         verbose_name = "tagged item"
         constraints = [
             models.UniqueConstraint(

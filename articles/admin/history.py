@@ -5,19 +5,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.apps import apps
-from django.contrib import admin
+import reversion
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import formats, timezone
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+
+from articles.models import Article, Byline, Correction, TaggedArticle
 
 # Long text is compared line by line; HTML is cut into lines after each block.
 _BLOCK_END = re.compile(r"(</(?:p|h[1-6]|blockquote|li|ul|ol|figure|figcaption)>)")
@@ -209,18 +210,46 @@ def compare_versions(old: Version, new: Version, obj) -> list[FieldComparison]:
     return rows
 
 
-def compare_view(request, app_label, model_name, object_id):
-    """Two revisions of one object compared; ?a= and ?b= name the revisions."""
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        raise Http404("No such kind of object.") from None
-    model_admin = admin.site._registry.get(model)
-    if not isinstance(model_admin, VersionAdmin):
-        raise Http404("This kind of object keeps no revisions.")
-    obj = get_object_or_404(model, pk=unquote(object_id))
-    if not model_admin.has_view_or_change_permission(request, obj):
-        raise PermissionDenied
+class HistoryAdmin(VersionAdmin):
+    """VersionAdmin whose history page compares two revisions, at the admin's
+    own address for it: <object>/history/compare/?a=<revision>&b=<revision>."""
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def compare_view(self, request, object_id):
+        """Two revisions of one object compared; ?a= and ?b= name the revisions."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such object.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        old, new = _chosen(request, obj)
+        rows = compare_versions(old, new, obj)
+        return TemplateResponse(
+            request,
+            "admin/articles/revision_compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Compare revisions of “{obj}”",
+                "opts": self.opts,
+                "object": obj,
+                "old": old,
+                "new": new,
+                "changed": [row for row in rows if row.changed],
+                "unchanged": [row for row in rows if not row.changed],
+            },
+        )
+
+
+def _chosen(request, obj):
+    """The two revisions ?a= and ?b= name, older first; the latest two if the
+    request names none."""
     versions = Version.objects.get_for_object(obj).select_related("revision__user")
     chosen = [_version(versions, request.GET.get(key)) for key in ("a", "b")]
     if None in chosen:
@@ -229,22 +258,7 @@ def compare_view(request, app_label, model_name, object_id):
             raise Http404("There is only one revision: nothing to compare yet.")
         chosen = [latest[1], latest[0]]
     old, new = sorted(chosen, key=lambda version: version.pk)
-    rows = compare_versions(old, new, obj)
-    opts = model._meta
-    return TemplateResponse(
-        request,
-        "admin/articles/revision_compare.html",
-        {
-            **admin.site.each_context(request),
-            "title": f"Compare revisions of “{obj}”",
-            "opts": opts,
-            "object": obj,
-            "old": old,
-            "new": new,
-            "changed": [row for row in rows if row.changed],
-            "unchanged": [row for row in rows if not row.changed],
-        },
-    )
+    return old, new
 
 
 def _version(versions, revision_id):
@@ -254,3 +268,19 @@ def _version(versions, revision_id):
     if version is None:
         raise Http404("That revision is not one of this object's.")
     return version
+
+
+def register_stories():
+    """Stories' revisions keep their byline, corrections and tags (ArticleAdmin
+    registers through here: VersionAdmin's own registration follows inlines
+    only)."""
+    for model in (Byline, Correction, TaggedArticle):
+        if not reversion.is_registered(model):
+            reversion.register(model)
+    if not reversion.is_registered(Article):
+        reversion.register(
+            Article,
+            follow=["bylines", "corrections", "tagged_items"],
+            # A revoked preview key must never come back with a revert.
+            exclude=["preview_key"],
+        )

@@ -1,18 +1,22 @@
-"""The prompt admin's extra pages: figures, CSV export and preview on a story."""
+"""Membership prompts and tiers in the admin: the forms, their previews, figures
+and CSV export."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from articles import views
-from articles.models import Article, MembershipPrompt, PromptVariant
+from articles.models import Article, MembershipPrompt, MembershipTier, PromptVariant
 from articles.prompts import figures
+
+from .history import HistoryAdmin
 
 FIGURE_DAYS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -181,3 +185,83 @@ class PromptFiguresMixin:
         response = render(request, template, context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+@admin.register(MembershipPrompt)
+class MembershipPromptAdmin(PromptFiguresMixin, HistoryAdmin):
+    class Media:
+        css = {"all": ["articles/admin-preview.css"]}
+
+    list_display = [
+        "name",
+        "placement",
+        "kind",
+        "is_active",
+        "priority",
+        "starts_at",
+        "ends_at",
+        "impressions_recent",
+        "clicks_recent",
+        "ctr_recent",
+        "figures_link",
+    ]
+    list_filter = ["placement", "kind", "is_active"]
+    list_editable = ["is_active", "priority"]
+    search_fields = ["name", "heading", "body"]
+    autocomplete_fields = ["sections", "outlets"]
+    filter_horizontal = ["tags"]
+    readonly_fields = ["rendered_preview"]
+    inlines = [PromptVariantInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "placement", "paragraph", "kind", "rendered_preview"]},
+        ),
+        (
+            "Appeal",
+            {"fields": ["heading", "body", "button_label", "button_url", "weight"]},
+        ),
+        ("When", {"fields": ["is_active", "starts_at", "ends_at", "priority"]}),
+        (
+            "Where (leave empty for everywhere)",
+            {"fields": ["sections", "tags", "outlets", "languages"]},
+        ),
+        (
+            "Each reader",
+            {"fields": ["dismissal", "dismiss_days", "max_views_per_week"]},
+        ),
+    ]
+
+    @admin.display(description="How it looks")
+    def rendered_preview(self, obj):
+        if not obj.pk:
+            return "Save the prompt to see how it looks."
+        return render_to_string(
+            "admin/articles/prompt_preview.html",
+            {
+                "prompts": [obj],
+                "placement": obj.placement,
+                "versions": obj.versions,
+                "preview_url": reverse(
+                    "admin:articles_membershipprompt_preview", args=[obj.pk]
+                ),
+            },
+        )
+
+
+@admin.register(MembershipTier)
+class MembershipTierAdmin(HistoryAdmin):
+    class Media:
+        css = {"all": ["articles/admin-preview.css"]}
+
+    list_display = ["name", "amount", "currency", "interval", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    list_filter = ["is_active", "interval"]
+    search_fields = ["name"]
+    readonly_fields = ["rendered_preview"]
+
+    @admin.display(description="How it looks")
+    def rendered_preview(self, obj):
+        if not obj.pk:
+            return "Save the tier to see how it looks."
+        return render_to_string("admin/articles/tier_preview.html", {"tier": obj})

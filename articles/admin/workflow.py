@@ -1,5 +1,4 @@
-"""The admin's editorial workflow: roles, states, actions, edit conflicts, and
-the pictures and embeds that stories show.
+"""The story admin's editorial workflow: states, actions, previews, recovery.
 
 Everything here is enforced on the server: a reporter who crafts a POST by
 hand meets the same form choices, permission checks and `save_model` guard
@@ -8,20 +7,20 @@ as one who uses the buttons.
 
 import json
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
-from articles import history, revisions, workflow
 from articles.models import Article
+
+from . import rules
+from .forms import ArticleAdminForm, ScheduleForm
+from .history import register_stories
 
 Status = Article.Status
 
@@ -43,70 +42,8 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleAdminForm(forms.ModelForm):
-    # When the form was opened: a save is refused if the story changed since.
-    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["opened_at"].initial = self.instance.updated_at.isoformat()
-
-    def clean(self):
-        cleaned_data = super().clean()
-        self._refuse_stale_save(cleaned_data.get("opened_at"))
-        if (
-            cleaned_data.get("status") == Status.PUBLISHED
-            and "published_at" in self.fields
-            and not cleaned_data.get("published_at")
-        ):
-            cleaned_data["published_at"] = timezone.now()
-        return cleaned_data
-
-    def _refuse_stale_save(self, opened_at):
-        # The admin's form always carries opened_at; a client that leaves it
-        # out gets no protection from overwriting, but no more rights either.
-        if not self.instance.pk or not opened_at:
-            return
-        # Locked until the save commits (the admin wraps it in a transaction),
-        # so two editors saving at once cannot both pass this check.
-        current = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-        if current is None or opened_at == current.isoformat():
-            return
-        change = history.last_change(self.instance, since=current)
-        raise forms.ValidationError(
-            "%(who)s changed this story on %(when)s, after you opened it. Nothing "
-            "was saved, so their changes are safe, and your text is still in this "
-            "form. Open the story again in a new tab to see their version, then "
-            "copy your changes across and save there.",
-            code="stale",
-            params={"who": change.who, "when": workflow.when(change.at)},
-        )
-
-
-class ScheduleForm(forms.Form):
-    publish_at = forms.SplitDateTimeField(
-        label="Publish at",
-        widget=AdminSplitDateTime,
-        help_text="The stories go live by themselves at this time.",
-    )
-
-    def clean_publish_at(self):
-        publish_at = self.cleaned_data["publish_at"]
-        if publish_at <= timezone.now():
-            raise forms.ValidationError(
-                "Choose a time in the future, or use “Publish now”."
-            )
-        return publish_at
-
-
 class ArticleWorkflowMixin:
-    """Roles and workflow for ArticleAdmin; put it before VersionAdmin."""
+    """Roles and workflow for ArticleAdmin; put it before HistoryAdmin."""
 
     form = ArticleAdminForm
     change_list_template = "admin/articles/article/change_list.html"
@@ -122,30 +59,30 @@ class ArticleWorkflowMixin:
 
     def reversion_register(self, model, **kwargs):
         if model is Article:
-            revisions.register()
+            register_stories()
         else:
             super().reversion_register(model, **kwargs)
 
     # Who may do what.
 
     def has_publish_permission(self, request):
-        return workflow.can_publish(request.user)
+        return rules.can_publish(request.user)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return workflow.can_edit(request.user, obj)
+        return rules.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return workflow.can_edit(request.user, obj)
+        return rules.can_edit(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not workflow.can_publish(request.user):
+        if not rules.can_publish(request.user):
             fields.append("published_at")
         return fields
 
@@ -157,14 +94,17 @@ class ArticleWorkflowMixin:
             # A preview link shows the story to anyone who has it: only
             # people who may edit the story are given one.
             return [
-                (name, {**options, "fields": _without(options["fields"], "preview_link")})
+                (
+                    name,
+                    {**options, "fields": _without(options["fields"], "preview_link")},
+                )
                 for name, options in fieldsets
             ]
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], "opened_at"]}), *rest]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not workflow.can_publish(request.user):
+        if db_field.name == "status" and not rules.can_publish(request.user):
             kwargs["choices"] = [
                 (Status.DRAFT, Status.DRAFT.label),
                 (Status.REVIEW, Status.REVIEW.label),
@@ -172,13 +112,13 @@ class ArticleWorkflowMixin:
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if obj.status == Status.PUBLISHED and not workflow.can_publish(request.user):
+        if obj.status == Status.PUBLISHED and not rules.can_publish(request.user):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
     def construct_change_message(self, request, form, formsets, add):
         message = super().construct_change_message(request, form, formsets, add)
-        move = workflow.describe_move(
+        move = rules.describe_move(
             before_status=Status.DRAFT if add else form.initial.get("status"),
             before_published_at=None if add else form.initial.get("published_at"),
             article=form.instance,
@@ -200,7 +140,7 @@ class ArticleWorkflowMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {
-            "can_revoke_previews": workflow.can_publish(request.user),
+            "can_revoke_previews": rules.can_publish(request.user),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)
@@ -209,11 +149,11 @@ class ArticleWorkflowMixin:
         story = self.get_object(request, object_id)
         if story is None:
             raise Http404("No such story.")
-        if not workflow.can_publish(request.user):
+        if not rules.can_publish(request.user):
             raise PermissionDenied
         change_url = reverse("admin:articles_article_change", args=[story.pk])
         if request.method == "POST":
-            workflow.article_revoke_previews(article=story, user=request.user)
+            rules.article_revoke_previews(article=story, user=request.user)
             self.message_user(
                 request,
                 f"Every preview link of “{story}” given out so far has stopped "
@@ -236,12 +176,12 @@ class ArticleWorkflowMixin:
     # Only editors bring deleted stories back: a recovered story may be live.
 
     def recoverlist_view(self, request, extra_context=None):
-        if not workflow.can_publish(request.user):
+        if not rules.can_publish(request.user):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        if not workflow.can_publish(request.user):
+        if not rules.can_publish(request.user):
             raise PermissionDenied
         return super().recover_view(request, version_id, extra_context)
 
@@ -249,7 +189,7 @@ class ArticleWorkflowMixin:
         # Not inside VersionAdmin's revision block: each workflow action saves
         # one revision per story, so reverting one story never reverts another.
         context = {
-            "can_recover": workflow.can_publish(request.user),
+            "can_recover": rules.can_publish(request.user),
             **(extra_context or {}),
         }
         return admin.ModelAdmin.changelist_view(self, request, context)
@@ -258,11 +198,11 @@ class ArticleWorkflowMixin:
 
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._move(request, queryset, workflow.article_submit)
+        self._move(request, queryset, rules.article_submit)
 
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        self._move(request, queryset, workflow.article_publish)
+        self._move(request, queryset, rules.article_publish)
 
     @admin.action(description="Schedule…", permissions=["publish"])
     def schedule(self, request, queryset):
@@ -271,7 +211,7 @@ class ArticleWorkflowMixin:
             self._move(
                 request,
                 queryset,
-                workflow.article_publish,
+                rules.article_publish,
                 at=form.cleaned_data["publish_at"],
             )
             return None
@@ -291,11 +231,11 @@ class ArticleWorkflowMixin:
 
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._move(request, queryset, workflow.article_unpublish)
+        self._move(request, queryset, rules.article_unpublish)
 
     @admin.action(description="Revoke preview links", permissions=["publish"])
     def revoke_previews(self, request, queryset):
-        self._move(request, queryset, workflow.article_revoke_previews)
+        self._move(request, queryset, rules.article_revoke_previews)
 
     def _move(self, request, queryset, move, **options):
         done, skipped = [], []
@@ -304,7 +244,7 @@ class ArticleWorkflowMixin:
             for article in Article.objects.select_for_update().filter(pk__in=chosen):
                 try:
                     outcome = move(article=article, user=request.user, **options)
-                except (PermissionDenied, workflow.WorkflowError) as error:
+                except (PermissionDenied, rules.WorkflowError) as error:
                     skipped.append(str(error))
                 else:
                     done.append(f"“{article}”: {outcome}")
@@ -314,50 +254,3 @@ class ArticleWorkflowMixin:
             self.message_user(
                 request, "Not changed: " + " ".join(skipped), messages.WARNING
             )
-
-
-# What stories show: pictures and embeds follow the stories that show them.
-
-
-class PictureWorkflowMixin:
-    """Put before VersionAdmin on ImageAdmin: a picture that a story the user
-    may not edit shows is read-only to them (workflow.can_change_picture)."""
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return workflow.can_change_picture(request.user, obj)
-
-
-class EmbedWorkflowForm(forms.ModelForm):
-    user = None  # set per request by EmbedWorkflowMixin.get_form
-
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        if self.user is not None and not workflow.can_change_embed(self.user, slug):
-            # A new embed would fill a marker a live story already carries.
-            raise forms.ValidationError(
-                "A story you may not edit places an embed with this name, so this "
-                "embed would appear in it. Choose another name, or ask an editor.",
-                code="shown_elsewhere",
-            )
-        return slug
-
-
-class EmbedWorkflowMixin:
-    """Put before VersionAdmin on EmbedAdmin: an embed that a story the user may
-    not edit places is read-only to them, and no embed may take its name."""
-
-    form = EmbedWorkflowForm
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user  # a class made for this request alone
-        return form
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return workflow.can_change_embed(request.user, obj.slug)

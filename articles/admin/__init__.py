@@ -1,0 +1,25 @@
+"""Everything editors see: the Django admin, made the newsroom's desk.
+
+Registration happens on import of the modules below, one per area:
+- stories: the story form, byline and corrections (ArticleAdmin);
+- workflow: states, the publish/schedule/unpublish actions, previews,
+  recovery (ArticleWorkflowMixin), over rules: who may do what, and the
+  moves a story makes (also what commands use);
+- media: pictures and embeds, and who may change what a live story shows;
+- prompts: membership prompts and tiers, their previews and figures;
+- site: outlets, sections, authors and tags;
+- history: revisions compared field by field, and who changed a story last;
+- audit: the read-only admin log;
+- forms: the admin's own forms.
+
+The admin is the top floor beside views: it imports models, helpers and the
+prompts package; nothing below imports it.
+"""
+
+from django.contrib import admin
+
+from . import audit, media, prompts, site, stories  # noqa: F401  (registration)
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Stories, pictures and appeals"
