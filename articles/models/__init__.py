@@ -1,4 +1,4 @@
-from .content import Article, ArticleQuerySet, Author, Byline, Correction, Section
+from .content import Article, ArticleQuerySet, Byline, Correction
 from .media import Embed, Image, Rendition, image_create
 from .membership import (
     MembershipPrompt,
@@ -7,7 +7,7 @@ from .membership import (
     PromptVariant,
 )
 from .search import SearchDocument
-from .site import Outlet
+from .site import Author, Outlet, Section
 from .tags import Tag, TaggedArticle
 
 __all__ = [

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -13,6 +13,9 @@ from taggit.managers import TaggableManager
 from articles.html import BODY_EDITOR_EXTENSIONS, sanitise_body
 from articles.links import url_for
 from articles.slugs import LatinSlugField
+
+from .queries import ArticleQuerySet
+from .site import Author, Section
 
 # BCP 47 language tags as newsrooms use them: "en", "uk", "az", "az-Latn", "pt-BR".
 language_validator = RegexValidator(
@@ -35,154 +38,6 @@ def now_to_the_second():
 
 def new_preview_key():
     return secrets.token_urlsafe(12)
-
-
-class Section(models.Model):
-    name = models.CharField(max_length=80)
-    slug = LatinSlugField(
-        max_length=80,
-        populate_from="name",
-        fallback="section",
-        help_text="The last part of the section's address, in Latin letters. "
-        "Leave blank to make it from the name, in any script.",
-    )
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(
-        default=0, help_text="Sections are listed on the home page in this order."
-    )
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return url_for("articles:section", self.slug)
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=120)
-    slug = LatinSlugField(
-        max_length=120,
-        populate_from="name",
-        fallback="author",
-        help_text="The last part of the author's address, in Latin letters. "
-        "Leave blank to make it from the name, in any script.",
-    )
-    bio = models.TextField(blank=True)
-    photo = models.ForeignKey(
-        "articles.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    social_handle = models.CharField(
-        max_length=80, blank=True, help_text="For example @oc_media, without a link."
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="author",
-        help_text="The staff account that writes as this author, if any.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return url_for("articles:author", self.slug)
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Stories readers may see: published, and their publication time has come."""
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
-        )
-
-    def scheduled(self):
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-        )
-
-    def in_state(self, state):
-        """Stories in one editorial state (Article.State): the admin's filter."""
-        if state == Article.State.LIVE:
-            return self.published()
-        if state == Article.State.SCHEDULED:
-            return self.scheduled()
-        return self.filter(status=state)
-
-    def for_listing(self):
-        """What a story card needs, fetched up front; not the body, which cards
-        never show and which is most of a story's bytes."""
-        return (
-            self.select_related("section", "outlet", "lead_image")
-            .prefetch_related(
-                models.Prefetch(
-                    "bylines", queryset=Byline.objects.select_related("author")
-                )
-            )
-            .defer("body")
-        )
-
-    def for_story(self):
-        """What a story page needs, fetched up front."""
-        translated = Article.objects.published().filter(translation_of=OuterRef("pk"))
-        return (
-            self.for_listing()
-            .defer(None)
-            .select_related("outlet__logo")
-            .prefetch_related("tags", "corrections")
-            .annotate(is_translated=models.Exists(translated))
-        )
-
-    def related_to(self, story):
-        """Stories sharing tags with `story`, most tags in common first, then newest.
-
-        One query: it reads the story's prefetched tags, and only what a link
-        to a related story shows (grouping whole stories, bodies and all, is
-        what made it slow).
-        """
-        tag_ids = [tag.pk for tag in story.tags.all()]
-        return (
-            self.filter(tags__in=tag_ids)
-            .exclude(pk=story.pk)
-            .select_related("section")
-            .only(
-                "headline",
-                "slug",
-                "language",
-                "published_at",
-                "section__name",
-                "section__slug",
-            )
-            .annotate(shared_tags=models.Count("pk"))
-            .order_by("-shared_tags", "-published_at", "-pk")
-        )
-
-    def showing_embed(self, slug):
-        """Stories whose body places the embed named `slug` ([embed:slug])."""
-        return self.filter(body__contains=f"[embed:{slug}]")
-
-    def versions_of(self, story):
-        """The story in every language: the original and all its translations.
-
-        No query for a story that for_story() found untranslated.
-        """
-        if story.translation_of_id is None and not getattr(
-            story, "is_translated", True
-        ):
-            return self.none()
-        original = story.translation_of_id or story.pk
-        return self.filter(Q(pk=original) | Q(translation_of=original))
 
 
 class Article(models.Model):

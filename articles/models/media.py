@@ -8,9 +8,9 @@ from django.utils.safestring import mark_safe
 from articles import images
 from articles.html import sanitise_embed
 
-from .content import Author, language_validator
+from .content import language_validator
 from .files import delete_files, files_in, files_removed_on_error, wrote
-from .site import Outlet
+from .site import Author, Outlet
 
 
 def image_upload_to(instance, filename):

@@ -11,8 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from articles.links import url_for
 
-from .content import Section
-from .site import Outlet
+from .site import Outlet, Section
 from .tags import Tag
 
 

@@ -1,3 +1,6 @@
+"""Who and what the site is made of: outlets, sections and authors."""
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -65,3 +68,66 @@ class Outlet(models.Model):
 
     def get_absolute_url(self):
         return f"{url_for('articles:search')}?outlet={self.slug}"
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80)
+    slug = LatinSlugField(
+        max_length=80,
+        populate_from="name",
+        fallback="section",
+        help_text="The last part of the section's address, in Latin letters. "
+        "Leave blank to make it from the name, in any script.",
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed on the home page in this order."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return url_for("articles:section", self.slug)
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = LatinSlugField(
+        max_length=120,
+        populate_from="name",
+        fallback="author",
+        help_text="The last part of the author's address, in Latin letters. "
+        "Leave blank to make it from the name, in any script.",
+    )
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        "articles.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    social_handle = models.CharField(
+        max_length=80, blank=True, help_text="For example @oc_media, without a link."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff account that writes as this author, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return url_for("articles:author", self.slug)

@@ -1,0 +1,101 @@
+"""How stories are read: the query methods every read path goes through.
+
+Article.objects.published() is the only way public code reads stories; the
+rest narrow it or fetch what a page needs up front. The queryset reaches
+Article and Byline through self.model, so this module imports no model.
+"""
+
+from django.db import models
+from django.db.models import OuterRef, Q
+from django.utils import timezone
+
+
+def _bylines(article_model):
+    return article_model._meta.get_field("bylines").related_model.objects
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories readers may see: published, and their publication time has come."""
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def scheduled(self):
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def in_state(self, state):
+        """Stories in one editorial state (Article.State): the admin's filter."""
+        if state == self.model.State.LIVE:
+            return self.published()
+        if state == self.model.State.SCHEDULED:
+            return self.scheduled()
+        return self.filter(status=state)
+
+    def for_listing(self):
+        """What a story card needs, fetched up front; not the body, which cards
+        never show and which is most of a story's bytes."""
+        return (
+            self.select_related("section", "outlet", "lead_image")
+            .prefetch_related(
+                models.Prefetch(
+                    "bylines", queryset=_bylines(self.model).select_related("author")
+                )
+            )
+            .defer("body")
+        )
+
+    def for_story(self):
+        """What a story page needs, fetched up front."""
+        translated = self.model.objects.published().filter(
+            translation_of=OuterRef("pk")
+        )
+        return (
+            self.for_listing()
+            .defer(None)
+            .select_related("outlet__logo")
+            .prefetch_related("tags", "corrections")
+            .annotate(is_translated=models.Exists(translated))
+        )
+
+    def related_to(self, story):
+        """Stories sharing tags with `story`, most tags in common first, then newest.
+
+        One query: it reads the story's prefetched tags, and only what a link
+        to a related story shows (grouping whole stories, bodies and all, is
+        what made it slow).
+        """
+        tag_ids = [tag.pk for tag in story.tags.all()]
+        return (
+            self.filter(tags__in=tag_ids)
+            .exclude(pk=story.pk)
+            .select_related("section")
+            .only(
+                "headline",
+                "slug",
+                "language",
+                "published_at",
+                "section__name",
+                "section__slug",
+            )
+            .annotate(shared_tags=models.Count("pk"))
+            .order_by("-shared_tags", "-published_at", "-pk")
+        )
+
+    def showing_embed(self, slug):
+        """Stories whose body places the embed named `slug` ([embed:slug])."""
+        return self.filter(body__contains=f"[embed:{slug}]")
+
+    def versions_of(self, story):
+        """The story in every language: the original and all its translations.
+
+        No query for a story that for_story() found untranslated.
+        """
+        if story.translation_of_id is None and not getattr(
+            story, "is_translated", True
+        ):
+            return self.none()
+        original = story.translation_of_id or story.pk
+        return self.filter(Q(pk=original) | Q(translation_of=original))
