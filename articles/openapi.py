@@ -307,10 +307,21 @@ def _story_path():
     return reverse("articles:api-article", args=["SLUG"]).replace("SLUG", "{slug}")
 
 
-@cache
-def document():
-    """The OpenAPI document, built on first use (reverse() needs the URLconf)."""
-    stories = _read_operations(
+INFO = {
+    "title": "Newsroom stories API",
+    "version": "1",
+    "description": (
+        "Published stories as JSON, for partners and apps that "
+        "syndicate them. Read-only: GET and HEAD, from any site (CORS); "
+        "every other method is refused with 405. The list takes the "
+        "filters of the site's search page. Answers to anonymous GETs "
+        "are public and cacheable."
+    ),
+}
+
+
+def _list_path():
+    return _read_operations(
         "Articles",
         "Published stories, newest first; best match first with q.",
         [_ref("parameters", name) for name in [*FILTERS, "page", "page_size"]],
@@ -323,6 +334,9 @@ def document():
             "404": _response("The page is past the last.", ANY_ORIGIN, schema="Error"),
         },
     )
+
+
+def _detail_path():
     story = _read_operations(
         "Article",
         "One published story with its body and corrections.",
@@ -337,24 +351,20 @@ def document():
     for operation in ("options", "post", "put", "patch", "delete"):
         story[operation]["responses"]["404"] = NO_STORY
     story["parameters"] = [_ref("parameters", "slug")]
+    return story
+
+
+@cache
+def document():
+    """The OpenAPI document, built on first use (reverse() needs the URLconf)."""
     return {
         "openapi": "3.1.1",
-        "info": {
-            "title": "Newsroom stories API",
-            "version": "1",
-            "description": (
-                "Published stories as JSON, for partners and apps that "
-                "syndicate them. Read-only: GET and HEAD, from any site (CORS); "
-                "every other method is refused with 405. The list takes the "
-                "filters of the site's search page. Answers to anonymous GETs "
-                "are public and cacheable."
-            ),
-        },
+        "info": INFO,
         # Relative: the API is wherever the site that serves this document is.
         "servers": [{"url": "/"}],
         "paths": {
-            reverse("articles:api-articles"): stories,
-            _story_path(): story,
+            reverse("articles:api-articles"): _list_path(),
+            _story_path(): _detail_path(),
         },
         "components": {
             "parameters": PARAMETERS,

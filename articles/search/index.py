@@ -49,33 +49,15 @@ def index_articles(article_ids, using="default"):
     if not rows:
         return 0
     tags = _tag_names([pk for pk, *_ in rows], using)
-    embed_slugs = {
+    placed = {
         pk: [block.embed_slug for block in split_blocks(body) if block.embed_slug]
         for pk, _, _, body, *_ in rows
     }
-    embeds = dict(
-        Embed.objects.using(using)
-        .filter(slug__in={slug for slugs in embed_slugs.values() for slug in slugs})
-        .values_list("slug", "text")
-    )
-    documents = []
-    for pk, headline, standfirst, body, section_id, status, published_at in rows:
-        embed_text = [plain_text(embeds.get(slug, "")) for slug in embed_slugs[pk]]
-        body_text = plain_text(body)
-        documents.append(
-            _Document(
-                article_id=pk,
-                headline=headline,
-                standfirst=standfirst,
-                body=body_text,
-                extra=" ".join([*tags[pk], *embed_text]),
-                text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
-                section_id=section_id,
-                published_at=published_at
-                if status == Article.Status.PUBLISHED
-                else None,
-            )
-        )
+    embeds = _embed_texts(placed, using)
+    documents = [
+        _document(row, tags[row[0]], [embeds.get(slug, "") for slug in placed[row[0]]])
+        for row in rows
+    ]
     if is_postgresql(using):
         _upsert_on_postgresql(documents, using)
     else:
@@ -86,6 +68,29 @@ def index_articles(article_ids, using="default"):
             update_fields=["text", "folded", "section", "published_at"],
         )
     return len(documents)
+
+
+def _embed_texts(placed, using):
+    """{slug: text} of the embeds that `placed` ({story: [slug, …]}) names."""
+    slugs = {slug for story_slugs in placed.values() for slug in story_slugs}
+    found = Embed.objects.using(using).filter(slug__in=slugs)
+    return dict(found.values_list("slug", "text"))
+
+
+def _document(row, tag_names, embed_texts):
+    pk, headline, standfirst, body, section_id, status, published_at = row
+    embed_text = [plain_text(text) for text in embed_texts]
+    body_text = plain_text(body)
+    return _Document(
+        article_id=pk,
+        headline=headline,
+        standfirst=standfirst,
+        body=body_text,
+        extra=" ".join([*tag_names, *embed_text]),
+        text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
+        section_id=section_id,
+        published_at=published_at if status == Article.Status.PUBLISHED else None,
+    )
 
 
 def index_every_article(using="default", progress=None):
