@@ -65,10 +65,6 @@ def _page_size(value):
     return size
 
 
-def _iso(moment):
-    return moment.isoformat() if moment else None
-
-
 def story_data(article, absolute):
     """What a list entry says about a story (relations fetched with for_story())."""
     image = article.lead_image
@@ -98,8 +94,8 @@ def story_data(article, absolute):
             "is_partner": article.is_partner,
         },
         "original_url": article.original_url,
-        "published_at": _iso(article.published_at),
-        "modified_at": _iso(article.modified_at),
+        "published_at": seo.iso(article.published_at),
+        "modified_at": seo.iso(article.modified_at),
         "lead_image": image
         and {
             "url": absolute(seo.image_url(image)),
@@ -178,7 +174,7 @@ def article_detail(request, slug):
     data = story_data(story, request.build_absolute_uri)
     data["body"] = body_html(story)
     data["corrections"] = [
-        {"date": _iso(correction.date), "text": correction.text}
+        {"date": seo.iso(correction.date), "text": correction.text}
         for correction in story.corrections.all()
     ]
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -43,7 +43,8 @@ def canonical_url(article, absolute):
     return article.original_url or absolute(article.get_absolute_url())
 
 
-def _iso(moment):
+def iso(moment):
+    """A time as JSON-LD, Open Graph and the API write it; None for no time."""
     return moment.isoformat() if moment else None
 
 
@@ -78,8 +79,8 @@ def article_jsonld(article, absolute):
         "url": absolute(article.get_absolute_url()),
         "headline": article.headline,
         "description": description(article),
-        "datePublished": _iso(article.published_at),
-        "dateModified": _iso(article.modified_at),
+        "datePublished": iso(article.published_at),
+        "dateModified": iso(article.modified_at),
         # No byline: the outlet signs the story.
         "author": authors or [organisation(article.outlet, absolute)],
         "publisher": organisation(article.outlet, absolute),
@@ -94,7 +95,7 @@ def article_jsonld(article, absolute):
         {
             "@type": "CorrectionComment",
             "text": correction.text,
-            "datePublished": _iso(correction.date),
+            "datePublished": iso(correction.date),
         }
         for correction in article.corrections.all()
     ]
@@ -114,8 +115,8 @@ def article_meta(article, absolute, site_name):
         ("property", "og:title", title),
         ("property", "og:description", summary),
         ("property", "og:url", canonical_url(article, absolute)),
-        ("property", "article:published_time", _iso(article.published_at)),
-        ("property", "article:modified_time", _iso(article.modified_at)),
+        ("property", "article:published_time", iso(article.published_at)),
+        ("property", "article:modified_time", iso(article.modified_at)),
         ("property", "article:section", article.section.name),
         *[("property", "article:tag", tag.name) for tag in article.tags.all()],
         ("name", "twitter:card", "summary_large_image" if image else "summary"),

@@ -1,4 +1,15 @@
-"""Cache invalidation, the only thing signals are used for."""
+"""What follows a change by itself: the only things signals are used for.
+
+- The running prompts, kept in the cache (articles.prompts.choice), are
+  forgotten when a prompt, a variant or a prompt's targeting changes.
+- Search documents (articles.search) are written again when a story is
+  saved or retagged, when a tag is renamed, and when an embed it places changes.
+- Cached pages (articles.serving) are forgotten when anything pages show is
+  saved or deleted: every model of this app but the prompts' daily counts.
+
+Writes that send no signals (QuerySet.update, bulk_create) call
+forget_pages() and search.index_articles() themselves.
+"""
 
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
