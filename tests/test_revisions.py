@@ -244,3 +244,37 @@ def test_the_admin_log_shows_who_did_what(client, editor):
 def test_reporters_cannot_read_the_admin_log(client):
     as_user(client, make_staff("Reporter"))
     assert client.get(admin_url(LogEntry)).status_code == 403
+
+
+def test_a_revision_that_can_no_longer_be_read_is_refused_with_a_message(
+    client, editor
+):
+    story = make_draft(headline="Old format")
+    as_user(client, editor)
+    save_through_admin(client, story)
+    save_through_admin(client, story, headline="New format")
+    old, new = reversed(Version.objects.get_for_object(story))
+    Version.objects.filter(pk=old.pk).update(serialized_data="not json")
+    response = client.get(compare_url(story, old, new), follow=True)
+    assert response.status_code == 200
+    assert "can no longer be read" in response.content.decode()
+
+
+def test_bylines_compare_in_their_order_and_new_corrections_only_as_added(
+    client, editor
+):
+    story = make_article(
+        authors=[make_author(name="Nino Beridze"), make_author(name="Anar Aliyev")]
+    )
+    as_user(client, editor)
+    save_through_admin(client, story)
+    Correction.objects.create(article=story, text="The rally began at noon.")
+    save_through_admin(client, story, headline="Corrected")
+    old, new = reversed(Version.objects.get_for_object(story))
+    page = client.get(compare_url(story, old, new))
+    changed = {row.label: row for row in page.context["changed"]}
+    unchanged = {row.label: row for row in page.context["unchanged"]}
+    assert unchanged["Bylines"].new.splitlines() == ["Nino Beridze", "Anar Aliyev"]
+    kinds = [line.kind for line in changed["Corrections"].lines]
+    assert kinds == ["added"]
+    assert "The rally began at noon." in changed["Corrections"].new

@@ -6,16 +6,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import reversion
+from django.contrib import messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from articles.models import Article, Byline, Correction, TaggedArticle
@@ -159,8 +163,8 @@ def _compared_fields(model):
 
 
 def _related_lines(version, parent):
-    """The followed objects saved in version's revision (bylines, tags…), as text."""
-    parent_type = ContentType.objects.get_for_model(parent)
+    """The followed objects saved in version's revision (bylines, tags…), as
+    text: one line each, in their order where they have one."""
     groups = {}
     for other in version.revision.version_set.exclude(pk=version.pk):
         model = other._model
@@ -171,23 +175,16 @@ def _related_lines(version, parent):
             for f in keys
             if isinstance(f, models.ForeignKey) and f.related_model is type(parent)
         ]
-        if parent_links:
-            belongs = any(values[f.attname] == parent.pk for f in parent_links)
-        else:
-            belongs = values.get("content_type_id") == parent_type.pk and str(
-                values.get("object_id")
-            ) == str(parent.pk)
-        if not belongs:
+        if not any(values[f.attname] == parent.pk for f in parent_links):
             continue
-        shown = [
-            f
-            for f in keys
-            if f not in parent_links and f.name not in ("content_type", "object_id")
-        ]
-        parts = [_display(f, values[f.attname]) for f in shown]
+        shown = [f for f in keys if f not in parent_links and f.name != "position"]
+        line = " · ".join(_display(f, values[f.attname]) for f in shown)
         label = str(model._meta.verbose_name_plural).capitalize()
-        groups.setdefault(label, []).append(" · ".join(parts))
-    return {label: "\n".join(sorted(lines)) for label, lines in groups.items()}
+        groups.setdefault(label, []).append((values.get("position", 0), line))
+    return {
+        label: "\n".join(line for _, line in sorted(lines))
+        for label, lines in groups.items()
+    }
 
 
 def compare_versions(old: Version, new: Version, obj) -> list[FieldComparison]:
@@ -202,7 +199,8 @@ def compare_versions(old: Version, new: Version, obj) -> list[FieldComparison]:
         rows.append(FieldComparison(label, old_text, new_text, is_text))
     old_related, new_related = _related_lines(old, obj), _related_lines(new, obj)
     for label in sorted({*old_related, *new_related}):
-        old_text, new_text = old_related.get(label, "—"), new_related.get(label, "—")
+        # None of them in one revision: nothing to mark as removed or added.
+        old_text, new_text = old_related.get(label, ""), new_related.get(label, "")
         rows.append(FieldComparison(label, old_text, new_text, True))
     for row in rows:
         if row.changed and (row.is_text or len(row.old + row.new) > LONG_TEXT):
@@ -230,7 +228,17 @@ class HistoryAdmin(VersionAdmin):
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         old, new = _chosen(request, obj)
-        rows = compare_versions(old, new, obj)
+        try:
+            rows = compare_versions(old, new, obj)
+        except RevertError:
+            # Saved by an earlier release whose fields this one cannot read.
+            self.message_user(
+                request,
+                "One of these revisions can no longer be read, so they cannot be "
+                "compared. Compare two later revisions.",
+                messages.WARNING,
+            )
+            return redirect(reverse(admin_urlname(self.opts, "history"), args=[obj.pk]))
         return TemplateResponse(
             request,
             "admin/articles/revision_compare.html",
