@@ -115,9 +115,6 @@ class TagFeed(ObjectFeed):
     model = Tag
     story_filter = "tags"
 
-    def link(self, obj):
-        return reverse("articles:tag", args=[obj.slug])
-
     def description(self, obj):
         return f"The latest stories about {obj.name}."
 
