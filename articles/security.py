@@ -1,4 +1,8 @@
-"""Security headers on every response: Content-Security-Policy and Permissions-Policy."""
+"""The Content-Security-Policy on every response.
+
+The Permissions-Policy is PERMISSIONS_POLICY in newsroom/settings.py, sent by
+django-permissions-policy.
+"""
 
 import base64
 import hashlib
@@ -9,25 +13,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-    )
-)
-
 
 class SecurityHeadersMiddleware:
-    """A Content-Security-Policy and Permissions-Policy on every response.
+    """A Content-Security-Policy on every response.
 
     Reader pages run no inline script at all. The admin runs one: the import
     map of the rich-text editor, allowed by its hash (it only changes when the
@@ -45,7 +33,6 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = (
                 self.admin_policy if admin else self.public_policy
             )
-        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
     @cached_property

@@ -22,6 +22,12 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 
 
+PERMISSIONS_POLICY = (
+    "accelerometer=(), browsing-topics=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+
 def policy(response):
     """The Content-Security-Policy as {directive: [sources]}."""
     return {
@@ -65,6 +71,12 @@ def test_reader_pages_allow_no_inline_script_or_style(client):
     assert csp["script-src"] == ["'self'"]
     assert csp["style-src"] == ["'self'"]
     assert csp["default-src"] == ["'self'"]
+
+
+def test_it_switches_off_the_browser_features_no_page_uses(client):
+    story = make_article()
+    for url in ("/", story.get_absolute_url(), reverse("admin:login")):
+        assert client.get(url)["Permissions-Policy"] == PERMISSIONS_POLICY
 
 
 def test_it_sends_hsts_over_https(client, settings):
