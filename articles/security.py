@@ -1,7 +1,8 @@
-"""The Content-Security-Policy on every response.
+"""What django-csp's settings cannot say about the Content-Security-Policy.
 
-The Permissions-Policy is PERMISSIONS_POLICY in newsroom/settings.py, sent by
-django-permissions-policy.
+The policy itself is CONTENT_SECURITY_POLICY in newsroom/settings.py, sent by
+django-csp; the Permissions-Policy is PERMISSIONS_POLICY there, sent by
+django-permissions-policy. Only the settings module wires this one in.
 """
 
 import base64
@@ -10,70 +11,62 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.urls import reverse
 
 
-class SecurityHeadersMiddleware:
-    """A Content-Security-Policy on every response.
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the parts that hang on other settings.
 
-    Reader pages run no inline script at all. The admin runs one: the import
-    map of the rich-text editor, allowed by its hash (it only changes when the
-    static files do). The admin keeps inline styles, which its own templates
-    and the editor use.
+    Media from another origin when MEDIA_URL names one, and
+    upgrade-insecure-requests when the site redirects to HTTPS, are read from
+    the settings on each response, so a settings module that changes them (the
+    test settings do) never sends a stale policy. The admin also runs the
+    rich-text editor's import map, allowed by its hash (it only changes when
+    the static files do), and keeps the inline styles and blob: images its
+    templates and the editor use.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            admin = request.path.startswith(self.admin_prefix)
-            response["Content-Security-Policy"] = (
-                self.admin_policy if admin else self.public_policy
-            )
-        return response
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        media = _origin(settings.MEDIA_URL)
+        extra = [{"img-src": media, "media-src": media} if media else {}]
+        if request.path.startswith(self.admin_prefix):
+            extra.append(self.admin_sources)
+        parts.update = _merged(*extra, parts.update or {})
+        parts.replace = {
+            "upgrade-insecure-requests": settings.SECURE_SSL_REDIRECT,
+            **(parts.replace or {}),
+        }
+        return parts
 
     @cached_property
     def admin_prefix(self):
         return reverse("admin:index")
 
     @cached_property
-    def public_policy(self):
-        return content_security_policy()
-
-    @cached_property
-    def admin_policy(self):
+    def admin_sources(self):
         hashes = [f"'{digest}'" for digest in admin_inline_script_hashes()]
-        return content_security_policy(
-            script_src=["'self'", *hashes],
-            style_src=["'self'", "'unsafe-inline'"],
-            img_src=["'self'", "data:", "blob:"],
-        )
+        return {
+            "script-src": hashes,
+            "style-src": [UNSAFE_INLINE],
+            "img-src": ["blob:"],
+        }
 
 
-def content_security_policy(
-    script_src=("'self'",), style_src=("'self'",), img_src=("'self'", "data:")
-):
-    media = _origin(settings.MEDIA_URL)
-    directives = {
-        "default-src": ["'self'"],
-        "script-src": list(script_src),
-        "style-src": list(style_src),
-        "img-src": [*img_src, *media],
-        "media-src": ["'self'", *media],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-    policy = "; ".join(f"{name} {' '.join(v)}" for name, v in directives.items())
-    if settings.SECURE_SSL_REDIRECT:
-        policy += "; upgrade-insecure-requests"
-    return policy
+def _merged(*updates):
+    """Directive updates added together, in the shape django-csp takes them."""
+    merged = {}
+    for update in updates:
+        for directive, sources in update.items():
+            if not isinstance(sources, (list, tuple, set)):
+                sources = [sources]
+            merged.setdefault(directive, []).extend(sources)
+    return merged
 
 
 def _origin(url):

@@ -22,6 +22,19 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 
 
+READER_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "media-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 PERMISSIONS_POLICY = (
     "accelerometer=(), browsing-topics=(), camera=(), display-capture=(), "
     "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
@@ -58,6 +71,8 @@ def test_it_sends_the_security_headers_on_every_kind_of_response(client):
         "/",
         story.get_absolute_url(),
         story.get_absolute_url(),  # from the page cache this time
+        reverse("articles:feed"),
+        reverse("articles:api-articles"),
         "/story/missing/",
         reverse("healthz"),
         reverse("admin:login"),
@@ -71,6 +86,46 @@ def test_reader_pages_allow_no_inline_script_or_style(client):
     assert csp["script-src"] == ["'self'"]
     assert csp["style-src"] == ["'self'"]
     assert csp["default-src"] == ["'self'"]
+
+
+def test_reader_pages_get_the_whole_policy_and_no_nonce(client):
+    story = make_article()
+    fresh = client.get(story.get_absolute_url())
+    cached = client.get(story.get_absolute_url())
+    assert cached["X-Page-Cache"] == "hit"
+    for response in (fresh, cached):
+        assert policy(response) == READER_POLICY
+        # A nonce kept in the page cache would be handed to every reader.
+        assert "nonce-" not in response["Content-Security-Policy"]
+        assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+
+
+def test_the_admin_allows_inline_styles_and_its_pictures(editor_client):
+    csp = policy(editor_client.get(reverse("admin:index")))
+    assert csp["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert csp["img-src"] == ["'self'", "data:", "blob:"]
+    assert csp["script-src"][0] == "'self'"
+    assert all(source.startswith("'sha256-") for source in csp["script-src"][1:])
+
+
+def test_it_upgrades_insecure_requests_only_when_it_redirects_to_https(
+    client, settings
+):
+    assert "upgrade-insecure-requests" not in policy(client.get("/"))
+    settings.SECURE_SSL_REDIRECT = True
+    secure = client.get(reverse("healthz"), secure=True)
+    assert policy(secure)["upgrade-insecure-requests"] == []
+
+
+def test_it_allows_media_from_the_host_media_url_names(client, editor_client, settings):
+    settings.MEDIA_URL = "https://media.example.org/newsroom/"
+    for response in (
+        client.get(reverse("healthz")),
+        editor_client.get(reverse("admin:index")),
+    ):
+        csp = policy(response)
+        assert "https://media.example.org" in csp["img-src"]
+        assert csp["media-src"] == ["'self'", "https://media.example.org"]
 
 
 def test_it_switches_off_the_browser_features_no_page_uses(client):
