@@ -195,25 +195,6 @@ def test_it_stops_django_with_the_bad_variables_name():
 # gunicorn.conf.py, read as Python.
 
 
-def test_it_gives_gunicorn_the_values_set(monkeypatch, no_gunicorn_variables):
-    config = read_config(
-        monkeypatch,
-        GUNICORN_BIND="unix:/run/newsroom.sock",
-        WEB_CONCURRENCY="3",
-        GUNICORN_TIMEOUT="60",
-        GUNICORN_MAX_REQUESTS="500",
-        GUNICORN_ACCESS_LOG="/var/log/newsroom/access.log",
-        FORWARDED_ALLOW_IPS="10.0.0.1,10.0.0.2",
-    )
-    assert config["bind"] == "unix:/run/newsroom.sock"
-    assert config["workers"] == 3
-    assert config["timeout"] == 60
-    assert config["max_requests"] == 500
-    assert config["max_requests_jitter"] == 50
-    assert config["accesslog"] == "/var/log/newsroom/access.log"
-    assert config["forwarded_allow_ips"] == "10.0.0.1,10.0.0.2"
-
-
 def test_it_takes_empty_gunicorn_variables_as_unset(monkeypatch, no_gunicorn_variables):
     empty = dict.fromkeys(
         ["GUNICORN_BIND", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_ACCESS_LOG"],
@@ -263,39 +244,49 @@ def test_it_exits_with_one_line_when_the_config_file_meets_a_bad_value(
 # gunicorn itself, started as a deployment starts it.
 
 
-def test_it_starts_gunicorn_with_todays_numbers():
-    settings = gunicorn_settings()
-    assert settings["bind"] == "['127.0.0.1:8000']"
-    assert settings["workers"] == str(multiprocessing.cpu_count() * 2 + 1)
-    assert settings["worker_class"] == "sync"
-    assert settings["timeout"] == "30"
-    assert settings["graceful_timeout"] == "20"
-    assert settings["max_requests"] == "20000"
-    assert settings["max_requests_jitter"] == "2000"
-    assert settings["preload_app"] == "True"
-    assert settings["accesslog"] == "-"
-    assert settings["errorlog"] == "-"
-    assert settings["forwarded_allow_ips"] == "['127.0.0.1']"
+TODAYS_NUMBERS = {
+    "bind": "['127.0.0.1:8000']",
+    "workers": str(multiprocessing.cpu_count() * 2 + 1),
+    "worker_class": "sync",
+    "timeout": "30",
+    "graceful_timeout": "20",
+    "max_requests": "20000",
+    "max_requests_jitter": "2000",
+    "preload_app": "True",
+    "accesslog": "-",
+    "errorlog": "-",
+    "forwarded_allow_ips": "['127.0.0.1']",
+}
+VALUES_SET = {
+    "GUNICORN_BIND": "unix:/run/newsroom.sock",
+    "WEB_CONCURRENCY": "3",
+    "GUNICORN_TIMEOUT": "60",
+    "GUNICORN_MAX_REQUESTS": "500",
+    "GUNICORN_PRELOAD": "off",
+    "GUNICORN_ACCESS_LOG": "/var/log/newsroom/access.log",
+    "FORWARDED_ALLOW_IPS": "10.0.0.1,10.0.0.2",
+}
+SETTINGS_FROM_VALUES_SET = {
+    **TODAYS_NUMBERS,
+    "bind": "['unix:/run/newsroom.sock']",
+    "workers": "3",
+    "timeout": "60",
+    "max_requests": "500",
+    "max_requests_jitter": "50",
+    "preload_app": "False",
+    "accesslog": "/var/log/newsroom/access.log",
+    "forwarded_allow_ips": "['10.0.0.1', '10.0.0.2']",
+}
 
 
-def test_it_starts_gunicorn_with_the_numbers_set():
-    settings = gunicorn_settings(
-        GUNICORN_BIND="0.0.0.0:9000",
-        WEB_CONCURRENCY="3",
-        GUNICORN_MAX_REQUESTS="500",
-        GUNICORN_PRELOAD="off",
-        GUNICORN_ACCESS_LOG="off",
-        GUNICORN_TIMEOUT="60",
-        FORWARDED_ALLOW_IPS="10.0.0.1",
-    )
-    assert settings["bind"] == "['0.0.0.0:9000']"
-    assert settings["workers"] == "3"
-    assert settings["timeout"] == "60"
-    assert settings["max_requests"] == "500"
-    assert settings["max_requests_jitter"] == "50"
-    assert settings["preload_app"] == "False"
-    assert settings["accesslog"] == "None"
-    assert settings["forwarded_allow_ips"] == "['10.0.0.1']"
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [({}, TODAYS_NUMBERS), (VALUES_SET, SETTINGS_FROM_VALUES_SET)],
+    ids=["defaults", "values-set"],
+)
+def test_it_starts_gunicorn_with_the_settings_its_variables_give(variables, expected):
+    settings = gunicorn_settings(**variables)
+    assert {name: settings[name] for name in expected} == expected
 
 
 @pytest.mark.parametrize(
