@@ -31,6 +31,10 @@ def social_image_size(image):
     return image.width, image.height
 
 
+def title(article):
+    return article.seo_title or article.headline
+
+
 def description(article):
     text = article.seo_description or article.standfirst or plain_text(article.body)
     if len(text) > DESCRIPTION_LENGTH:
@@ -106,13 +110,13 @@ def article_jsonld(article, absolute):
 
 def article_meta(article, absolute, site_name):
     """Open Graph and Twitter card tags as (attribute, name, content) triples."""
-    title = article.seo_title or article.headline
+    headline = title(article)
     summary = description(article)
     image = article.lead_image
     meta = [
         ("property", "og:type", "article"),
         ("property", "og:site_name", site_name),
-        ("property", "og:title", title),
+        ("property", "og:title", headline),
         ("property", "og:description", summary),
         ("property", "og:url", canonical_url(article, absolute)),
         ("property", "article:published_time", iso(article.published_at)),
@@ -120,7 +124,7 @@ def article_meta(article, absolute, site_name):
         ("property", "article:section", article.section.name),
         *[("property", "article:tag", tag.name) for tag in article.tags.all()],
         ("name", "twitter:card", "summary_large_image" if image else "summary"),
-        ("name", "twitter:title", title),
+        ("name", "twitter:title", headline),
         ("name", "twitter:description", summary),
     ]
     if image and image.file:
@@ -158,7 +162,12 @@ def alternates(versions, absolute):
 
 
 def for_story(article, absolute, site_name, versions=()):
+    """Everything a story page tells search engines and social networks; the
+    page's title, description and canonical link come from here alone."""
     return {
+        "title": title(article),
+        "description": description(article),
+        "canonical": canonical_url(article, absolute),
         "jsonld": article_jsonld(article, absolute),
         "meta": article_meta(article, absolute, site_name),
         "alternates": alternates(list(versions), absolute),

@@ -147,6 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Tbilisi")
 USE_I18N = True
+# The newsroom's own date formats (articles/formats).
+FORMAT_MODULE_PATH = ["articles.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -289,3 +289,21 @@ def test_the_story_page_costs_the_same_queries_however_much_it_links_to(
     with django_assert_max_num_queries(budget):
         page = client.get(story.get_absolute_url()).content.decode()
     assert page.count('hreflang="') == 2  # all versions are English: one + default
+
+
+def test_the_page_title_description_and_canonical_link_come_from_seo_alone(client):
+    story = make_article(
+        headline="Baku rally",
+        standfirst="",
+        seo_description="",
+        body="<p>Hundreds gathered outside the embassy on Sunday.</p>",
+    )
+    page = client.get(story.get_absolute_url()).content.decode()
+    absolute = f"http://testserver{story.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{absolute}">' in page
+    # Without a standfirst the description falls back to the body, as og:description does.
+    summary = seo.description(story)
+    assert summary.startswith("Hundreds gathered")
+    assert f'<meta name="description" content="{summary}">' in page
+    assert f'<meta property="og:description" content="{summary}">' in page
+    assert f"<title>{seo.title(story)} · " in page

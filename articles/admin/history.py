@@ -148,9 +148,9 @@ def _display(model_field, value):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value), "j F Y, H:i")
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):
-        return formats.date_format(value, "j F Y")
+        return formats.date_format(value, "DATE_FORMAT")
     return str(value)
 
 

@@ -61,7 +61,7 @@ def can_submit(user, article: Article) -> bool:
 
 
 def when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j F Y, H:i")
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def describe_move(*, before_status: str, before_published_at, article: Article) -> str:
