@@ -10,5 +10,7 @@
 - clients: the client's address, for the sign-in lockout and the counters.
 
 These import models and the small helpers below them (paging), never
-views, the admin or prompts. Security headers live in articles.security.
+views, the admin or prompts. Security headers are set in settings
+(django-csp, django-permissions-policy) with the admin's additions in
+articles.security.
 """
