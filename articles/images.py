@@ -5,6 +5,7 @@ an image has and where they are stored is the Image model's business.
 """
 
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
@@ -267,16 +268,51 @@ def _srgb():
 
 
 def _camera_credit(exif):
-    """Who the camera says took the picture (Artist, then Copyright), or ''."""
-    found = []
+    """Who the camera says took the picture, built once from Artist then
+    Copyright (each may hold several names between " / "), or ''.
+
+    A name is given once: "(c) 2026 Aytan Reporter" after "Aytan Reporter"
+    adds nothing, nor does an outlet both fields name. Pages print it after
+    "Photo: ", so a "Photo:" the camera wrote is dropped.
+    """
+    kept = {}
     for tag in (EXIF_ARTIST, EXIF_COPYRIGHT):
-        value = exif.get(tag)
-        if isinstance(value, bytes):
-            value = value.decode("utf-8", "replace")
-        value = " ".join(str(value or "").replace("\x00", " ").split())
-        if value and value not in found:
-            found.append(value)
-    return " / ".join(found)[:200]
+        text = " ".join(_exif_text(exif.get(tag)).replace("\x00", " ").split())
+        for part in text.split(" / "):
+            part = _PHOTO_BY.sub("", part).strip(" /")
+            kept.setdefault(_who(part), part)
+    kept.pop("", None)
+    return " / ".join(kept.values())[:200]
+
+
+# "Photo: ", "Photo by ", "Фото: " before a name: the page says "Photo:" itself.
+_PHOTO_BY = re.compile(r"^(?:photo(?:graph)?|фото)(?:\s*:|\s+by\b)\s*", re.IGNORECASE)
+# What a copyright line adds to a name: ©, (c), "Copyright", years, "All rights
+# reserved".
+_NOT_A_NAME = re.compile(
+    r"©|\(c\)|\bcopyright\b|\b(?:19|20)\d\d\b(?:\s*[-–]\s*(?:19|20)?\d\d)?"
+    r"|\ball rights reserved\b",
+    re.IGNORECASE,
+)
+
+
+def _exif_text(value):
+    """An EXIF text field as written: cameras and editors write UTF-8, which
+    Pillow reads as Latin-1 ("Â©" for "©")."""
+    if isinstance(value, str):
+        try:
+            return value.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return value  # Latin-1 after all, or already decoded
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return ""
+
+
+def _who(part):
+    """The name a credit part gives, to tell repeats apart: "(c) 2026 Aytan
+    Reporter." and "Aytan Reporter" are one."""
+    return " ".join(_NOT_A_NAME.sub(" ", part).strip(" .,;:-–").split()).casefold()
 
 
 def _encode(picture, fmt, quality, for_readers=True):
