@@ -5,6 +5,7 @@
 read it from a browser (CORS); nothing can be written through it.
 """
 
+import re
 from functools import wraps
 
 from django.core.paginator import EmptyPage, Paginator
@@ -15,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from articles import paging, seo
 from articles.html import body_pieces, split_blocks
-from articles.models import Article, Embed
+from articles.models import Article, Embed, Image
 from articles.search.filters import ArticleFilter
 
 PAGE_SIZE = 20
@@ -108,17 +109,36 @@ def story_data(article, absolute):
     }
 
 
-def body_html(article):
-    """The body as readers see it: embed markers replaced by the embeds' static HTML."""
-    parts = []
-    for piece in Embed.objects.attach(body_pieces(split_blocks(article.body))):
-        if piece.embed:
-            parts.append(
-                render_to_string("articles/_embed.html", {"embed": piece.embed})
-            )
-        elif not piece.embed_slug:
-            parts.append(piece.html)
-    return "".join(parts)
+def body_html(article, absolute=str):
+    """The body as readers see it: markers replaced by the embeds' static HTML
+    and the pictures' figures, whose addresses `absolute` makes whole (the
+    request's build_absolute_uri; left as they are by default)."""
+    pieces = body_pieces(split_blocks(article.body))
+    Embed.objects.attach(pieces)
+    Image.objects.attach(pieces)
+    return "".join(_piece_html(piece, absolute) for piece in pieces)
+
+
+def _piece_html(piece, absolute):
+    if piece.embed:
+        return render_to_string("articles/_embed.html", {"embed": piece.embed})
+    if piece.picture:
+        figure = render_to_string(
+            "articles/_body_picture.html", {"picture": piece.picture}
+        )
+        return _SOURCES.sub(lambda found: _absolute_sources(found, absolute), figure)
+    return "" if piece.is_marker else piece.html
+
+
+# The picture partial's addresses: src="…" and srcset="… 320w, … 640w".
+_SOURCES = re.compile(r'\b(src|srcset)="([^"]*)"')
+
+
+def _absolute_sources(found, absolute):
+    attribute, value = found.groups()
+    candidates = (candidate.split(" ", 1) for candidate in value.split(", "))
+    value = ", ".join(" ".join([absolute(url), *size]) for url, *size in candidates)
+    return f'{attribute}="{value}"'
 
 
 @read_only_for_everyone
@@ -172,7 +192,7 @@ def article_detail(request, slug):
     if story is None:
         return not_found()
     data = story_data(story, request.build_absolute_uri)
-    data["body"] = body_html(story)
+    data["body"] = body_html(story, request.build_absolute_uri)
     data["corrections"] = [
         {"date": seo.iso(correction.date), "text": correction.text}
         for correction in story.corrections.all()

@@ -1,4 +1,5 @@
-"""Sanitising story bodies and splitting them into blocks (paragraphs, embeds)."""
+"""Sanitising story bodies and splitting them into blocks (paragraphs, embeds,
+pictures)."""
 
 import logging
 import re
@@ -61,7 +62,18 @@ _embed_cleaner = nh3.Cleaner(
 )
 
 _EMPTY = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
+# Markers alone in a paragraph place an embed ([embed:slug]) or a picture from
+# the library ([picture:id]; at most 18 digits, so any id fits a bigint).
 EMBED_MARKER = re.compile(r"^<p>\s*\[embed:(?P<slug>[-a-zA-Z0-9_]+)\]\s*</p>$")
+PICTURE_MARKER = re.compile(r"^<p>\s*\[picture:(?P<id>[1-9][0-9]{0,17})\]\s*</p>$")
+
+
+def embed_marker(slug):
+    return f"[embed:{slug}]"
+
+
+def picture_marker(picture_id):
+    return f"[picture:{picture_id}]"
 
 
 # A lone surrogate (from a JSON import, say) is no character: nh3 cannot
@@ -80,11 +92,11 @@ def sanitise_body(html):
 
 
 _ANY_TAG = re.compile(r"<[^>]+>")
-_ANY_MARKER = re.compile(r"\[embed:[-a-zA-Z0-9_]+\]")
+_ANY_MARKER = re.compile(r"\[(?:embed:[-a-zA-Z0-9_]+|picture:[0-9]+)\]")
 
 
 def plain_text(fragment):
-    """An HTML fragment's words: tags and embed markers dropped, entities decoded.
+    """An HTML fragment's words: tags and markers dropped, entities decoded.
 
     Tags become spaces (unlike strip_tags), so words in adjacent paragraphs
     stay apart.
@@ -102,29 +114,42 @@ class Block:
     html: str
     tag: str
     embed_slug: str = ""
+    picture_id: int | None = None
+
+    @property
+    def is_marker(self):
+        return bool(self.embed_slug or self.picture_id)
 
     @property
     def is_paragraph(self):
-        return self.tag == "p" and not self.embed_slug
+        return self.tag == "p" and not self.is_marker
 
 
 @dataclass
 class Piece:
-    """Part of a story body as printed: a run of plain HTML or one embed, after
-    which an inline prompt may follow (the paragraph it follows)."""
+    """Part of a story body as printed: a run of plain HTML, one embed or one
+    picture, after which an inline prompt may follow (the paragraph it follows)."""
 
     html: str = ""
     embed_slug: str = ""
+    picture_id: int | None = None
     prompt_paragraph: int | None = None
     embed: object = None  # the Embed itself: Embed.objects.attach()
+    picture: object = None  # the Image itself: Image.objects.attach()
+
+    @property
+    def is_marker(self):
+        """A placed embed or picture: printed as its own partial, or not at all."""
+        return bool(self.embed_slug or self.picture_id)
 
 
 def body_pieces(blocks, prompt_paragraphs=frozenset()):
     """The body's blocks joined into as few pieces as a template has to print.
 
-    A piece ends at an embed and after each paragraph in `prompt_paragraphs`
-    (numbered from 1, as inline prompts are placed); otherwise blocks run on,
-    so a long story is a piece or two rather than a template loop per block.
+    A piece ends at an embed or a picture and after each paragraph in
+    `prompt_paragraphs` (numbered from 1, as inline prompts are placed);
+    otherwise blocks run on, so a long story is a piece or two rather than a
+    template loop per block.
     """
     pieces, run, paragraph = [], [], 0
 
@@ -133,10 +158,12 @@ def body_pieces(blocks, prompt_paragraphs=frozenset()):
         run.clear()
 
     for block in blocks:
-        if block.embed_slug:
+        if block.is_marker:
             if run:
                 close()
-            pieces.append(Piece(embed_slug=block.embed_slug))
+            pieces.append(
+                Piece(embed_slug=block.embed_slug, picture_id=block.picture_id)
+            )
             continue
         run.append(block.html)
         if block.is_paragraph:
@@ -198,7 +225,7 @@ def _cut_cleanly(html, spans):
 
 
 def split_blocks(html):
-    """The body's top-level blocks, sanitised again, with embed markers recognised."""
+    """The body's top-level blocks, sanitised again, with markers recognised."""
     html = sanitise_body(html)
     spans = _top_level_spans(html)
     # Defence in depth, should the offsets ever go wrong again: the page prints
@@ -222,7 +249,21 @@ def split_blocks(html):
         position = end
         if not tag:
             break
-        fragment = html[start:end]
-        marker = EMBED_MARKER.match(fragment)
-        blocks.append(Block(fragment, tag, marker.group("slug") if marker else ""))
+        blocks.append(_block(html[start:end], tag))
     return blocks
+
+
+def _block(fragment, tag):
+    if embed := EMBED_MARKER.match(fragment):
+        return Block(fragment, tag, embed_slug=embed.group("slug"))
+    if picture := PICTURE_MARKER.match(fragment):
+        return Block(fragment, tag, picture_id=int(picture.group("id")))
+    return Block(fragment, tag)
+
+
+def placed_media(html):
+    """(embed slugs, picture ids) that a body places, each once, in order."""
+    blocks = split_blocks(html)
+    slugs = [block.embed_slug for block in blocks if block.embed_slug]
+    ids = [block.picture_id for block in blocks if block.picture_id]
+    return list(dict.fromkeys(slugs)), list(dict.fromkeys(ids))

@@ -14,6 +14,7 @@ from articles.models import (
     Article,
     Author,
     Embed,
+    Image,
     MembershipTier,
     Section,
     Tag,
@@ -76,6 +77,7 @@ def story_context(request, story, is_preview=False, prompt_preview=None):
         prompts.inline_paragraphs(target, forced=prompt_preview),
     )
     Embed.objects.attach(body)
+    Image.objects.attach(body)
     published = Article.objects.published()
     return {
         "article": story,

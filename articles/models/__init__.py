@@ -1,5 +1,6 @@
 from .content import Article, ArticleQuerySet, Byline, Correction
-from .media import Embed, Image, Rendition, image_create
+from .embeds import Embed
+from .media import Image, Rendition, image_create
 from .membership import (
     MembershipPrompt,
     MembershipTier,

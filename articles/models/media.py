@@ -1,14 +1,18 @@
+"""Pictures: the library of images, their renditions and files, and the
+queries over them (what a story body places, what nothing uses)."""
+
+import re
+
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from articles import images
-from articles.html import sanitise_embed
+from articles.html import picture_marker
 
-from .content import language_validator
+from .content import Article
 from .files import delete_files, files_in, files_removed_on_error, wrote
 from .site import Author, Outlet
 
@@ -51,6 +55,40 @@ class ImageQuerySet(models.QuerySet):
         deleted = super().delete()
         _delete_unused_files_on_commit(pictures)
         return deleted
+
+    def attach(self, pieces):
+        """Give each picture piece of a story body (articles.html.Piece) its Image,
+        in one query at most; a piece whose picture has gone gets None."""
+        ids = {piece.picture_id for piece in pieces if piece.picture_id}
+        pictures = self.in_bulk(ids) if ids else {}
+        for piece in pieces:
+            piece.picture = pictures.get(piece.picture_id)
+        return pieces
+
+    def unused(self):
+        """Pictures nothing shows: no story's lead picture, no author's photo, no
+        outlet's logo, and in no story's body (Image.where_used() is empty)."""
+        photos = Author.objects.filter(photo__isnull=False).values("photo")
+        logos = Outlet.objects.filter(logo__isnull=False).values("logo")
+        return (
+            self.filter(lead_for=None)
+            .exclude(pk__in=photos)
+            .exclude(pk__in=logos)
+            .exclude(pk__in=_placed_in_bodies())
+        )
+
+
+def _placed_in_bodies():
+    """The ids of pictures any story body names, wherever the marker stands."""
+    bodies = Article.objects.filter(body__contains="[picture:").values_list(
+        "body", flat=True
+    )
+    return {int(found) for body in bodies.iterator() for found in _NAMED.findall(body)}
+
+
+# Any [picture:id] in a body, even one not alone in its paragraph: a picture a
+# story names in any way is never taken for unused.
+_NAMED = re.compile(r"\[picture:([0-9]{1,18})\]")
 
 
 class Image(models.Model):
@@ -116,8 +154,10 @@ class Image(models.Model):
 
     def where_used(self):
         """What shows this picture: (role, object) pairs, stories first."""
+        in_bodies = Article.objects.filter(body__contains=picture_marker(self.pk))
         return [
             *(("lead image of the story", a) for a in self.lead_for.all()),
+            *(("picture in the story", a) for a in in_bodies),
             *(("photo of the author", a) for a in Author.objects.filter(photo=self)),
             *(("logo of the outlet", o) for o in Outlet.objects.filter(logo=self)),
         ]
@@ -338,60 +378,3 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.image} {self.crop or self.width} {self.format}"
-
-
-class EmbedQuerySet(models.QuerySet):
-    def attach(self, pieces):
-        """Give each embed piece of a story body (articles.html.Piece) its Embed,
-        in one query at most; a piece whose embed has gone gets None."""
-        slugs = {piece.embed_slug for piece in pieces if piece.embed_slug}
-        embeds = self.in_bulk(slugs, field_name="slug") if slugs else {}
-        for piece in pieces:
-            piece.embed = embeds.get(piece.embed_slug)
-        return pieces
-
-
-class Embed(models.Model):
-    """A post from another site kept as static HTML: nothing loads from elsewhere."""
-
-    class Kind(models.TextChoices):
-        POST = "post", "Social media post"
-        QUOTE = "quote", "Quoted document"
-
-    slug = models.SlugField(
-        max_length=120,
-        unique=True,
-        help_text="Place the embed in a story by writing [embed:this-slug] alone "
-        "in a paragraph.",
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
-    url = models.URLField("link to the original", max_length=500)
-    author_name = models.CharField(max_length=120)
-    author_handle = models.CharField(
-        max_length=80, blank=True, help_text="For example @oc_media."
-    )
-    published_on = models.DateField(null=True, blank=True)
-    language = models.CharField(
-        max_length=35, default="en", validators=[language_validator]
-    )
-    text = models.TextField(
-        help_text="The post's words as paragraphs. A paragraph in another "
-        'language than the embed\'s carries it: <p lang="uk">…</p>.'
-    )
-
-    objects = EmbedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-published_on", "slug"]
-
-    def __str__(self):
-        return f"{self.author_name}: {self.slug}"
-
-    def save(self, *args, **kwargs):
-        self.text = sanitise_embed(self.text)
-        super().save(*args, **kwargs)
-
-    @property
-    def safe_text(self):
-        """The text sanitised again as it is shown, whatever reached the database."""
-        return mark_safe(sanitise_embed(self.text))  # noqa: S308

@@ -1,0 +1,66 @@
+"""Embeds: posts from other sites kept as static HTML, placed in story bodies
+by a marker paragraph ([embed:slug], articles.html)."""
+
+from django.db import models
+from django.utils.safestring import mark_safe
+
+from articles.html import sanitise_embed
+
+from .content import language_validator
+
+
+class EmbedQuerySet(models.QuerySet):
+    def attach(self, pieces):
+        """Give each embed piece of a story body (articles.html.Piece) its Embed,
+        in one query at most; a piece whose embed has gone gets None."""
+        slugs = {piece.embed_slug for piece in pieces if piece.embed_slug}
+        embeds = self.in_bulk(slugs, field_name="slug") if slugs else {}
+        for piece in pieces:
+            piece.embed = embeds.get(piece.embed_slug)
+        return pieces
+
+
+class Embed(models.Model):
+    """A post from another site kept as static HTML: nothing loads from elsewhere."""
+
+    class Kind(models.TextChoices):
+        POST = "post", "Social media post"
+        QUOTE = "quote", "Quoted document"
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Place the embed in a story by writing [embed:this-slug] alone "
+        "in a paragraph.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
+    url = models.URLField("link to the original", max_length=500)
+    author_name = models.CharField(max_length=120)
+    author_handle = models.CharField(
+        max_length=80, blank=True, help_text="For example @oc_media."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(
+        max_length=35, default="en", validators=[language_validator]
+    )
+    text = models.TextField(
+        help_text="The post's words as paragraphs. A paragraph in another "
+        'language than the embed\'s carries it: <p lang="uk">…</p>.'
+    )
+
+    objects = EmbedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "slug"]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.slug}"
+
+    def save(self, *args, **kwargs):
+        self.text = sanitise_embed(self.text)
+        super().save(*args, **kwargs)
+
+    @property
+    def safe_text(self):
+        """The text sanitised again as it is shown, whatever reached the database."""
+        return mark_safe(sanitise_embed(self.text))  # noqa: S308
