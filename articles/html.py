@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import unescape
 
 import nh3
+from django_prose_editor.config import DEFAULT_MENU_GROUPS
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,12 @@ BODY_EDITOR_EXTENSIONS = {
     "OrderedList": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # "Insert picture" and "Insert embed": they put a marker paragraph at the
+    # cursor (articles/static/articles/admin-body-media.js, loaded through
+    # DJANGO_PROSE_EDITOR_EXTENSIONS in the settings). No new markup: a marker
+    # is a paragraph of text.
+    "BodyMedia": True,
+    "Menu": {"groups": [*DEFAULT_MENU_GROUPS, {"group": "bodyMedia"}]},
 }
 
 BODY_TAGS = {

@@ -5,6 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from newsroom.env import env_bool, env_int, env_list, env_str
 
@@ -267,6 +269,15 @@ NEWSROOM_PROMPT_RATE_LIMIT = env_int("NEWSROOM_PROMPT_RATE_LIMIT", 30)
 TAGGIT_CASE_INSENSITIVE = True
 # Addresses typed without a scheme are taken as https (the Django 6 behaviour).
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# The story body editor's Picture and Embed buttons: a module of ours that
+# django-prose-editor loads for the BodyMedia extension (articles/html.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/admin-body-media.js")],
+        "extensions": {"BodyMedia": html_tags([])},
+    }
+]
 
 LOGGING = {
     "version": 1,

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.html import placed_media, plain_text, split_blocks
-from articles.models import Image
+from articles.models import Article, Image
 from tests.admin_helpers import admin_url, as_user, form_data, make_staff
 from tests.helpers import (
     make_article,
@@ -187,3 +187,53 @@ def test_a_picture_a_body_places_cannot_be_deleted(client):
     assert "picture in the story" in page and str(story) in page
     editor.post(admin_url(Image, "delete", image.pk), {"post": "yes"})
     assert Image.objects.filter(pk=image.pk).exists()
+
+
+# Saving a story
+
+
+def post_story(client, story, body):
+    url = admin_url(Article, "change", story.pk)
+    return client.post(url, form_data(client.get(url), "article_form", body=body))
+
+
+def body_errors(response):
+    return response.context["adminform"].form.errors.get("body", [])
+
+
+def test_a_body_placing_what_does_not_exist_is_refused_naming_each(client):
+    reporter = make_staff("Reporter")
+    browser = as_user(client, reporter)
+    story = make_draft(created_by=reporter, body="<p>As it was.</p>")
+    response = post_story(
+        browser, story, body_with("[embed:protest-vidoe]", "[picture:987654]")
+    )
+    assert response.status_code == 200
+    assert body_errors(response) == [
+        "The body places an embed “protest-vidoe” that does not exist: create it "
+        "under Embeds or remove the marker.",
+        "The body places a picture “987654” that does not exist: choose another "
+        "with the toolbar's Picture button or remove the marker.",
+    ]
+    story.refresh_from_db()
+    assert story.body == "<p>As it was.</p>"
+
+
+def test_a_body_placing_existing_pictures_and_embeds_is_saved(client):
+    reporter = make_staff("Reporter")
+    browser = as_user(client, reporter)
+    story = make_draft(created_by=reporter)
+    image, embed = picture(), make_embed()
+    body = body_with(f"[picture:{image.pk}]", f"[embed:{embed.slug}]")
+    response = post_story(browser, story, body)
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert f"<p>[picture:{image.pk}]</p>" in story.body
+    assert f"<p>[embed:{embed.slug}]</p>" in story.body
+
+
+def test_the_story_form_offers_the_toolbar_buttons_module(client):
+    editor = as_user(client, make_staff("Editor"))
+    page = editor.get(admin_url(Article, "add")).content.decode()
+    assert "articles/admin-body-media.js" in page
+    assert "&quot;BodyMedia&quot;:true" in page

@@ -4,7 +4,9 @@ an embed's name, and a picture's upload (checked and stripped of metadata)."""
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from articles import images
 from articles.models import Article, Image
@@ -129,6 +131,29 @@ class ImageForm(forms.ModelForm):
             "focal_y",
         ]
 
+    # The picture already in the library that the upload repeats, if any.
+    duplicate = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        picture = getattr(upload, "picture", None)
+        if picture is None:
+            return upload  # the file the picture already has
+        self.duplicate = Image.objects.duplicate_of(
+            picture.digest, besides=self.instance.pk
+        )
+        if self.duplicate:
+            raise forms.ValidationError(
+                format_html(
+                    'This picture is already in the library as “<a href="{}">{}</a>”: '
+                    "use that one rather than a second copy.",
+                    reverse("admin:articles_image_change", args=[self.duplicate.pk]),
+                    self.duplicate,
+                ),
+                code="duplicate",
+            )
+        return upload
+
     def clean(self):
         cleaned_data = super().clean()
         picture = getattr(cleaned_data.get("file"), "picture", None)
@@ -137,3 +162,19 @@ class ImageForm(forms.ModelForm):
             # Offered once: the camera's Artist/Copyright, read before stripping.
             cleaned_data["credit"] = self.camera_credit = picture.camera_credit
         return cleaned_data
+
+
+class ImageUploadForm(ImageForm):
+    """A picture uploaded from the story form's chooser: the image form's checks,
+    with the focal point left in the middle until the picture's own form."""
+
+    class Meta(ImageForm.Meta):
+        fields = ["file", "title", "alt_text", "caption", "credit"]
+        # Said beside the file's name in the chooser, so each names its field.
+        error_messages = {
+            "title": {"required": "Give the picture a title, to find it by."},
+            "alt_text": {
+                "required": "Describe what the picture shows (its alt text), for "
+                "readers who cannot see it: a picture is not kept without one."
+            },
+        }

@@ -16,28 +16,23 @@ from articles.models import Embed, Image
 from articles.models.media import files_removed_on_error
 
 from . import rules
+from .chooser import (
+    EmbedChooserMixin,
+    ImageChooserMixin,
+    camera_credit_note,
+    thumbnail_source,
+)
 from .forms import EmbedWorkflowForm, ImageForm
 from .history import HistoryAdmin
 
 
 def thumbnail(image, size=80):
     """A small rendition fitted into a size × size box, never the original file."""
-    if not image or not image.file:
+    source = thumbnail_source(image, size)
+    if source is None:
         return "—"
-    scale = size / max(image.width, image.height, 1)
-    width, height = round(image.width * scale), round(image.height * scale)
-    if image.has_renditions():
-        widths = image.rendition_widths()
-        # Twice the displayed size, for sharp thumbnails on dense screens.
-        wanted = next((w for w in widths if w >= 2 * width), widths[-1])
-        url = image.rendition_url(wanted)
-    else:
-        url = image.file.url
     return format_html(
-        '<img src="{}" alt="" width="{}" height="{}" loading="lazy">',
-        url,
-        width,
-        height,
+        '<img src="{}" alt="" width="{}" height="{}" loading="lazy">', *source
     )
 
 
@@ -71,7 +66,7 @@ class EmbedWorkflowMixin:
 
 
 @admin.register(Image)
-class ImageAdmin(PictureWorkflowMixin, HistoryAdmin):
+class ImageAdmin(ImageChooserMixin, PictureWorkflowMixin, HistoryAdmin):
     class Media:
         css = {"all": ["articles/admin-image.css"]}
         js = ["articles/admin-focal-point.js"]
@@ -132,10 +127,7 @@ class ImageAdmin(PictureWorkflowMixin, HistoryAdmin):
         obj.make_renditions()
         if form.camera_credit:
             self.message_user(
-                request,
-                f"The credit “{form.camera_credit}” was taken from the camera's "
-                "data; check it before publishing.",
-                messages.WARNING,
+                request, camera_credit_note(form.camera_credit), messages.WARNING
             )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -195,7 +187,7 @@ def usage_links(image):
 
 
 @admin.register(Embed)
-class EmbedAdmin(EmbedWorkflowMixin, HistoryAdmin):
+class EmbedAdmin(EmbedChooserMixin, EmbedWorkflowMixin, HistoryAdmin):
     list_display = ["slug", "kind", "author_name", "published_on"]
     list_filter = ["kind"]
     search_fields = ["slug", "author_name", "author_handle", "text"]

@@ -10,6 +10,7 @@ from django.utils.timesince import timesince
 
 from articles.models import Article, Byline, Correction
 
+from .chooser import StoryMediaMixin
 from .history import HistoryAdmin
 from .media import thumbnail
 from .rules import when
@@ -30,7 +31,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkflowMixin, HistoryAdmin):
+class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
     list_display = [
         "headline",
         "lead_thumbnail",
@@ -46,7 +47,7 @@ class ArticleAdmin(ArticleWorkflowMixin, HistoryAdmin):
     list_select_related = ["section", "outlet", "lead_image"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section", "outlet", "lead_image", "translation_of"]
+    autocomplete_fields = ["section", "outlet", "translation_of"]
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["preview_link", "created_at", "updated_at", "created_by"]
     fieldsets = [

@@ -1,5 +1,5 @@
 """Pictures: the library of images, their renditions and files, and the
-queries over them (what a story body places, what nothing uses)."""
+queries over them (what a story body places, duplicates, what nothing uses)."""
 
 import re
 
@@ -64,6 +64,14 @@ class ImageQuerySet(models.QuerySet):
         for piece in pieces:
             piece.picture = pictures.get(piece.picture_id)
         return pieces
+
+    def duplicate_of(self, digest, *, besides=None):
+        """The picture, other than `besides`, whose file has this digest: the
+        same content, cleaned as every upload is."""
+        if not digest:
+            return None
+        found = self.filter(digest=digest).exclude(pk=besides)
+        return found.order_by("uploaded_at", "pk").first()
 
     def unused(self):
         """Pictures nothing shows: no story's lead picture, no author's photo, no

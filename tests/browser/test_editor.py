@@ -79,6 +79,15 @@ def choose(page, field, text):
     option.click()
 
 
+def choose_picture(page, title):
+    """Pick the lead picture in the story form's chooser, found by its title."""
+    page.get_by_role("button", name="Choose a picture…").click()
+    search = page.locator("dialog.media-chooser").get_by_role("searchbox")
+    search.fill(title)
+    search.press("Enter")
+    page.locator(".media-chooser__item", has_text=title).first.click()
+
+
 def status_choices(page):
     return page.locator("#id_status option").all_inner_texts()
 
@@ -94,7 +103,7 @@ def write_story(page):
             page.keyboard.press("Enter")
         page.keyboard.type(paragraph)
     page.fill("#id_tags", "Baku, humanitarian aid")
-    choose(page, "lead_image", IMAGE_TITLE)
+    choose_picture(page, IMAGE_TITLE)
     choose(page, "section", "News")
     choose(page, "outlet", "OC Media")
     screenshot(page, "admin-story-desktop-light")
