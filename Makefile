@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO_ENV := DJANGO_HTTPS=off
+DEMO_ENV := DJANGO_HTTPS=off DJANGO_EMAIL_BACKEND=console
 # The browser tests drive the system's Chromium (Debian's `chromium` package).
 CHROMIUM := /usr/bin/chromium
 # The lock: every package pinned, with its hashes, for Python 3.11 on Linux.

@@ -3,8 +3,10 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
@@ -265,6 +267,48 @@ NEWSROOM_IMAGE_MAX_BYTES = env_int("NEWSROOM_IMAGE_MAX_BYTES", 25 * 1000 * 1000)
 NEWSROOM_IMAGE_MAX_PIXELS = env_int("NEWSROOM_IMAGE_MAX_PIXELS", 60 * 1000 * 1000)
 # Prompt impressions and clicks counted per client address and minute (0: no limit).
 NEWSROOM_PROMPT_RATE_LIMIT = env_int("NEWSROOM_PROMPT_RATE_LIMIT", 30)
+
+# Email: notifications of submissions, returns and publications
+# (articles/admin/notifications.py). SMTP unless told otherwise: production
+# sets DJANGO_EMAIL_HOST (without it nothing is sent, and each failure is
+# logged); `make demo` writes emails to the console instead.
+_email_backends = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = env_str("DJANGO_EMAIL_BACKEND", "smtp")
+if _email_backend not in _email_backends:
+    raise ImproperlyConfigured(
+        f"DJANGO_EMAIL_BACKEND must be smtp or console, not {_email_backend!r}"
+    )
+EMAIL_BACKEND = _email_backends[_email_backend]
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL cannot both be on: turn "
+        "DJANGO_EMAIL_USE_TLS off for a server that speaks TLS from the start"
+    )
+# A mail server that hangs holds up the editor's save no longer than this.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails start here ("https://news.example.org"); without it, at the
+# address the request that made the move came to.
+NEWSROOM_ADMIN_ORIGIN = env_str("NEWSROOM_ADMIN_ORIGIN").rstrip("/")
+if NEWSROOM_ADMIN_ORIGIN and (
+    urlsplit(NEWSROOM_ADMIN_ORIGIN).scheme not in ("http", "https")
+    or not urlsplit(NEWSROOM_ADMIN_ORIGIN).netloc
+    or urlsplit(NEWSROOM_ADMIN_ORIGIN).path
+):
+    raise ImproperlyConfigured(
+        "NEWSROOM_ADMIN_ORIGIN must be a scheme and host such as "
+        f"https://news.example.org, not {NEWSROOM_ADMIN_ORIGIN!r}"
+    )
 
 TAGGIT_CASE_INSENSITIVE = True
 # Addresses typed without a scheme are taken as https (the Django 6 behaviour).
