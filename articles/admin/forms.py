@@ -1,11 +1,13 @@
-"""The admin's own forms: a story's (with the edit-conflict check), scheduling,
-an embed's name, and a picture's upload (checked and stripped of metadata)."""
+"""The admin's own forms: a story's (with the edit-conflict check and the
+publishing bar's moves), scheduling, an embed's name, and a picture's upload
+(checked and stripped of metadata)."""
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from articles import images
@@ -14,28 +16,120 @@ from articles.models import Article, Image
 from . import rules
 from .history import last_change
 
+Move = rules.Move
 Status = Article.Status
 
 
 class ArticleAdminForm(forms.ModelForm):
+    user = None  # set per request by ArticleWorkflowMixin.get_form
+    chosen_move = None  # the move this save makes, once the form is clean
+
     # When the form was opened: a save is refused if the story changed since.
     opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # The publishing bar (admin/articles/article/_publishing_bar.html): the
+    # button pressed, and what some moves need. Not the story's own fields.
+    move = forms.ChoiceField(choices=Move.choices, required=False)
+    schedule_at = forms.SplitDateTimeField(required=False, widget=AdminSplitDateTime)
+    confirm_offline = forms.BooleanField(
+        required=False,
+        label="Take it off the site until then",
+        widget=forms.CheckboxInput(attrs={"value": "yes"}),
+    )
+    publish_as_new = forms.BooleanField(
+        required=False, label="Publish as new (today's date)"
+    )
+    return_comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What needs changing",
+        help_text="The reporter reads this with the story; it is kept in its history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    BAR_FIELDS = (
+        "move",
+        "schedule_at",
+        "confirm_offline",
+        "publish_as_new",
+        "return_comment",
+    )
+
+    class Media:
+        css = {"all": ["articles/admin-publishing.css"]}
+        js = ["articles/admin-publishing.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_at"].initial = self.instance.updated_at.isoformat()
+        zone = rules.newsroom_time()
+        self.fields["schedule_at"].label = f"Publish at ({zone})"
+        day, time = self.fields["schedule_at"].widget.widgets
+        day.attrs["aria-label"], time.attrs["aria-label"] = "Date", f"Time ({zone})"
+
+    @cached_property
+    def changed_data(self):
+        # The status changes only through a move, which the log names in words.
+        unsaid = {*self.BAR_FIELDS, "status"}
+        return [name for name in super().changed_data if name not in unsaid]
 
     def clean(self):
         cleaned_data = super().clean()
         self._refuse_stale_save(cleaned_data.get("opened_at"))
-        if (
-            cleaned_data.get("status") == Status.PUBLISHED
-            and "published_at" in self.fields
-            and not cleaned_data.get("published_at")
-        ):
-            cleaned_data["published_at"] = timezone.now()
+        self._check_move(cleaned_data)
         return cleaned_data
+
+    def _check_move(self, cleaned_data):
+        story = self.instance
+        move = cleaned_data.get("move") or self._implied_move(
+            cleaned_data.get("status", story.status)
+        )
+        # A posted status only names a move; the move alone changes the
+        # story's status and publication time (ArticleWorkflowMixin.save_model).
+        cleaned_data["status"] = story.status
+        try:
+            rules.check_move(user=self.user, article=story, move=move)
+        except rules.WorkflowError as refusal:
+            raise forms.ValidationError(str(refusal), code="move_refused") from None
+        self.chosen_move = move
+        if move == Move.SCHEDULE:
+            self._check_schedule(cleaned_data)
+        if move == Move.RETURN and not cleaned_data.get("return_comment", "").strip():
+            self.add_error(
+                "return_comment",
+                forms.ValidationError(
+                    "Say what needs changing: the reporter reads it with the story.",
+                    code="required",
+                ),
+            )
+
+    def _implied_move(self, status):
+        """The move a client that posts the status field (not a bar button) makes."""
+        story = self.instance
+        if status == story.status:
+            return Move.UPDATE if story.is_live else Move.SAVE
+        if status == Status.REVIEW:
+            return Move.SUBMIT
+        if status == Status.PUBLISHED:
+            return Move.PUBLISH
+        return Move.UNPUBLISH if story.status == Status.PUBLISHED else Move.RETURN
+
+    def _check_schedule(self, cleaned_data):
+        if "schedule_at" in self.errors:
+            return
+        at = cleaned_data.get("schedule_at")
+        if problem := rules.schedule_problem(at):
+            self.add_error("schedule_at", forms.ValidationError(problem, code="when"))
+        elif self.instance.is_live and not cleaned_data.get("confirm_offline"):
+            self.add_error(
+                "confirm_offline",
+                forms.ValidationError(
+                    "This story is live: scheduling it takes it off the site until "
+                    "%(when)s, %(zone)s. Tick the box to go ahead, or keep it live.",
+                    code="confirm_offline",
+                    params={"when": rules.when(at), "zone": rules.newsroom_time()},
+                ),
+            )
 
     def _refuse_stale_save(self, opened_at):
         # The admin's form always carries opened_at; a client that leaves it

@@ -1,26 +1,76 @@
 """Moving stories through draft → review → published, and who may do what.
 
-Reporters write, edit their own drafts and submit them for review; people
-with the `publish_article` permission (the Editor group) publish, schedule and
-unpublish. Every move is a revision and an admin log entry saying what happened.
-What a story shows goes with the story: a change to a picture or an embed that
-would reach a story the user may not edit needs an editor.
+Reporters write, edit their own drafts, submit them for review and withdraw
+them; people with the `publish_article` permission (the Editor group)
+publish, schedule, return with a comment and unpublish. The moves each role
+may make in each state are listed once here (`moves_for`): the publishing bar
+offers those, and every way in (the bar, the list's actions, a hand-made
+POST) is refused anything else. Every move is a revision and an admin log
+entry saying what happened. What a story shows goes with the story: a change
+to a picture or an embed that would reach a story the user may not edit
+needs an editor.
 """
 
 from datetime import datetime
 
 import reversion
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils import formats, timezone
 
 from articles.models import Article
+from articles.models.content import now_to_the_second
 
 Status = Article.Status
+State = Article.State
 
 
 class WorkflowError(ValueError):
     """A move that makes no sense for the story as it stands."""
+
+
+class Move(models.TextChoices):
+    SAVE = "save", "Save"
+    SUBMIT = "submit", "Submit for review"
+    WITHDRAW = "withdraw", "Withdraw from review"
+    RETURN = "return", "Return with comment"
+    PUBLISH = "publish", "Publish now"
+    SCHEDULE = "schedule", "Schedule"
+    UPDATE = "update", "Update live story"
+    UNPUBLISH = "unpublish", "Unpublish"
+
+
+# What each role may do to a story in each state, in the order the bar offers it.
+EDITOR_MOVES = {
+    State.DRAFT: (Move.SAVE, Move.SUBMIT, Move.PUBLISH, Move.SCHEDULE),
+    State.REVIEW: (Move.SAVE, Move.PUBLISH, Move.SCHEDULE, Move.RETURN),
+    State.SCHEDULED: (Move.SAVE, Move.PUBLISH, Move.SCHEDULE, Move.UNPUBLISH),
+    State.LIVE: (Move.UPDATE, Move.SCHEDULE, Move.UNPUBLISH),
+}
+REPORTER_MOVES = {
+    State.DRAFT: (Move.SAVE, Move.SUBMIT),
+    State.REVIEW: (Move.WITHDRAW,),
+}
+EDITORS_ONLY = {Move.PUBLISH, Move.SCHEDULE, Move.RETURN, Move.UPDATE, Move.UNPUBLISH}
+
+# How the log and the revisions word a move; the review queue reads them back.
+SUBMITTED = "Submitted for review"
+RETURNED = "Returned with a comment"
+WITHDRAWN = "Withdrawn from review (back to draft)"
+PUBLISHED = "Published"
+SCHEDULED = "Scheduled for"
+
+_REFUSALS = {
+    Move.SAVE: "“{story}” is live: use “Update live story”.",
+    Move.SUBMIT: "“{story}” is not a draft.",
+    Move.WITHDRAW: "“{story}” is not in review.",
+    Move.RETURN: "“{story}” is not in review.",
+    Move.PUBLISH: "“{story}” is already live.",
+    Move.UPDATE: "“{story}” is not live.",
+    Move.UNPUBLISH: "“{story}” is already a draft.",
+}
 
 
 def can_publish(user) -> bool:
@@ -60,29 +110,108 @@ def can_submit(user, article: Article) -> bool:
     return article.status == Status.DRAFT and can_edit(user, article)
 
 
+def _is_own(user, article: Article) -> bool:
+    return article.pk is None or article.created_by_id == user.pk
+
+
+def moves_for(user, article: Article) -> tuple:
+    """The moves `user` may make on `article` as it stands (unsaved: a new story)."""
+    if not user.has_perm(
+        "articles.add_article" if article.pk is None else "articles.change_article"
+    ):
+        return ()
+    if can_publish(user):
+        return EDITOR_MOVES[article.state]
+    if not _is_own(user, article):
+        return ()
+    return REPORTER_MOVES.get(article.state, ())
+
+
+def check_move(*, user, article: Article, move: str) -> None:
+    """Refuse a move the user's role never makes (PermissionDenied) or one the
+    story's state does not allow (WorkflowError, in words)."""
+    if move in EDITORS_ONLY and not can_publish(user):
+        raise PermissionDenied(f"“{Move(move).label}” is for editors only.")
+    if move == Move.WITHDRAW and can_publish(user):
+        raise PermissionDenied("Editors return a story with a comment instead.")
+    if move in moves_for(user, article):
+        return
+    if not can_publish(user) and not _is_own(user, article):
+        raise PermissionDenied(f"You may not change “{article}”.")
+    refusal = _REFUSALS.get(move, "“{story}” is {state}: that move does not apply.")
+    raise WorkflowError(
+        refusal.format(story=article, state=article.state.label.lower())
+    )
+
+
 def when(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def describe_move(*, before_status: str, before_published_at, article: Article) -> str:
-    """What a save did to a story's state, in an editor's words; '' if nothing."""
-    was_visible = before_status == Status.PUBLISHED
-    if article.status == Status.PUBLISHED:
-        if article.is_scheduled and (
-            not was_visible or before_published_at != article.published_at
-        ):
-            return f"Scheduled for {when(article.published_at)}"
-        if not was_visible:
-            return "Published"
-        if before_published_at != article.published_at:
-            return f"Publication time changed to {when(article.published_at)}"
-        return ""
-    if was_visible:
-        return f"Unpublished (back to {article.get_status_display().lower()})"
-    if article.status != before_status:
-        if article.status == Status.REVIEW:
-            return "Submitted for review"
-        return "Returned to draft"
+def newsroom_time() -> str:
+    """The newsroom's time zone as editors say it: "Tbilisi time", "UTC"."""
+    zone = settings.TIME_ZONE.rsplit("/", 1)[-1].replace("_", " ")
+    return zone if zone.upper() in {"UTC", "GMT"} else f"{zone} time"
+
+
+def schedule_problem(at: datetime | None) -> str:
+    """Why `at` cannot be a publication time to schedule for; '' if it can."""
+    if at is None:
+        return "Choose the day and time it goes live."
+    if at <= timezone.now():
+        return "Choose a time in the future, or use “Publish now”."
+    return ""
+
+
+def was_published(article: Article) -> bool:
+    """Published once and taken down since: publishing it again keeps its date."""
+    return (
+        article.status != Status.PUBLISHED
+        and article.published_at is not None
+        and article.published_at <= timezone.now()
+    )
+
+
+def _publish(article: Article, *, as_new: bool) -> str:
+    again = was_published(article)
+    article.status = Status.PUBLISHED
+    if again and not as_new:
+        return (
+            f"{PUBLISHED} again, keeping its first date ({when(article.published_at)})"
+        )
+    article.published_at = now_to_the_second()
+    return f"{PUBLISHED} as new" if again else PUBLISHED
+
+
+def _unpublish(article: Article) -> str:
+    was_visible = article.status == Status.PUBLISHED
+    article.status = Status.DRAFT
+    return "Unpublished (back to draft)" if was_visible else "Returned to draft"
+
+
+def apply_move(
+    article: Article, move: str, *, at=None, as_new=False, comment=""
+) -> str:
+    """Set the story's status and publication time for a move, without saving;
+    what happened in words ('' for a plain save). Check the move first."""
+    if move == Move.SUBMIT:
+        article.status = Status.REVIEW
+        return SUBMITTED
+    if move == Move.WITHDRAW:
+        article.status = Status.DRAFT
+        return WITHDRAWN
+    if move == Move.RETURN:
+        if not comment.strip():
+            raise WorkflowError("Say what needs changing: the reporter reads it.")
+        article.status = Status.DRAFT
+        return f"{RETURNED}: “{comment.strip()}”"
+    if move == Move.PUBLISH:
+        return _publish(article, as_new=as_new)
+    if move == Move.SCHEDULE:
+        article.status, article.published_at = Status.PUBLISHED, at
+        return f"{SCHEDULED} {when(at)}"
+    if move == Move.UNPUBLISH:
+        return _unpublish(article)
     return ""
 
 
@@ -100,34 +229,43 @@ def _record(*, article: Article, user, message: str) -> None:
     )
 
 
+def _move(*, article: Article, user, move: str, **details) -> str:
+    check_move(user=user, article=article, move=move)
+    message = apply_move(article, move, **details)
+    _record(article=article, user=user, message=message)
+    return message
+
+
 def article_submit(*, article: Article, user) -> str:
     """Send a draft to the editors."""
     if article.status != Status.DRAFT:
         raise WorkflowError(f"“{article}” is not a draft.")
     if not can_edit(user, article):
         raise PermissionDenied(f"You may not submit “{article}”.")
-    article.status = Status.REVIEW
-    message = "Submitted for review"
-    _record(article=article, user=user, message=message)
-    return message
+    return _move(article=article, user=user, move=Move.SUBMIT)
 
 
-def article_publish(*, article: Article, user, at: datetime | None = None) -> str:
-    """Publish now, or at a future time `at` (scheduling)."""
+def article_withdraw(*, article: Article, user) -> str:
+    """Take one's own story back out of review, to edit it again."""
+    return _move(article=article, user=user, move=Move.WITHDRAW)
+
+
+def article_publish(
+    *, article: Article, user, at: datetime | None = None, as_new: bool = False
+) -> str:
+    """Publish now, or at a future time `at` (scheduling). A story published
+    before keeps its first publication date unless `as_new`. A live story is
+    never scheduled here: that takes it offline, which its form asks about."""
     if not can_publish(user):
         raise PermissionDenied("Only editors publish and schedule stories.")
-    now = timezone.now()
-    if at is not None and at > now:
-        article.published_at = at
-        message = f"Scheduled for {when(at)}"
-    elif article.is_live:
-        raise WorkflowError(f"“{article}” is already live.")
-    else:
-        article.published_at = now
-        message = "Published"
-    article.status = Status.PUBLISHED
-    _record(article=article, user=user, message=message)
-    return message
+    if at is not None and at > timezone.now():
+        if article.is_live:
+            raise WorkflowError(
+                f"“{article}” is live: scheduling it would take it off the site "
+                "until then. Schedule it from its own page, which asks first."
+            )
+        return _move(article=article, user=user, move=Move.SCHEDULE, at=at)
+    return _move(article=article, user=user, move=Move.PUBLISH, as_new=as_new)
 
 
 def article_revoke_previews(*, article: Article, user) -> str:
@@ -149,8 +287,6 @@ def article_unpublish(*, article: Article, user) -> str:
         raise PermissionDenied("Only editors unpublish stories.")
     if article.status == Status.DRAFT:
         raise WorkflowError(f"“{article}” is already a draft.")
-    was_visible = article.status == Status.PUBLISHED
-    article.status = Status.DRAFT
-    message = "Unpublished (back to draft)" if was_visible else "Returned to draft"
+    message = _unpublish(article)
     _record(article=article, user=user, message=message)
     return message

@@ -60,8 +60,8 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
             "Publishing",
             {
                 "fields": [
+                    "publication",
                     "status",
-                    "published_at",
                     "section",
                     "outlet",
                     "original_url",

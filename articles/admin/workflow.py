@@ -1,15 +1,14 @@
-"""The story admin's editorial workflow: states, actions, previews, recovery.
+"""The story admin's editorial workflow: states, actions, previews, recovery,
+over the publishing bar (publishing.py).
 
 Everything here is enforced on the server: a reporter who crafts a POST by
-hand meets the same form choices, permission checks and `save_model` guard
+hand meets the same form checks, permission checks and `save_model` guard
 as one who uses the buttons.
 """
 
-import json
-
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -18,9 +17,10 @@ from django.urls import path, reverse
 
 from articles.models import Article
 
-from . import rules
+from . import notifications, rules
 from .forms import ArticleAdminForm, ScheduleForm
 from .history import register_stories
+from .publishing import PublishingBarMixin, logged_moves, state_in_words
 
 Status = Article.Status
 
@@ -42,7 +42,7 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleWorkflowMixin:
+class ArticleWorkflowMixin(PublishingBarMixin):
     """Roles and workflow for ArticleAdmin; put it before HistoryAdmin."""
 
     form = ArticleAdminForm
@@ -81,10 +81,11 @@ class ArticleWorkflowMixin:
         return rules.can_edit(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not rules.can_publish(request.user):
-            fields.append("published_at")
-        return fields
+        return [*super().get_readonly_fields(request, obj), "publication"]
+
+    @admin.display(description="Where it stands")
+    def publication(self, obj):
+        return state_in_words(obj, logged_moves(obj))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -92,11 +93,17 @@ class ArticleWorkflowMixin:
             return fieldsets
         if not self.has_change_permission(request, obj):
             # A preview link shows the story to anyone who has it: only
-            # people who may edit the story are given one.
+            # people who may edit the story are given one. The state is in
+            # words above; its raw status would only repeat it.
             return [
                 (
                     name,
-                    {**options, "fields": _without(options["fields"], "preview_link")},
+                    {
+                        **options,
+                        "fields": _without(
+                            _without(options["fields"], "preview_link"), "status"
+                        ),
+                    },
                 )
                 for name, options in fieldsets
             ]
@@ -104,29 +111,16 @@ class ArticleWorkflowMixin:
         return [(name, {**options, "fields": [*options["fields"], "opened_at"]}), *rest]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not rules.can_publish(request.user):
-            kwargs["choices"] = [
-                (Status.DRAFT, Status.DRAFT.label),
-                (Status.REVIEW, Status.REVIEW.label),
-            ]
+        if db_field.name == "status":
+            # Moves are made with the publishing bar; the status travels
+            # hidden, for clients that name a move by posting it.
+            kwargs["widget"] = forms.HiddenInput
+            if not rules.can_publish(request.user):
+                kwargs["choices"] = [
+                    (Status.DRAFT, Status.DRAFT.label),
+                    (Status.REVIEW, Status.REVIEW.label),
+                ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if obj.status == Status.PUBLISHED and not rules.can_publish(request.user):
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)
-
-    def construct_change_message(self, request, form, formsets, add):
-        message = super().construct_change_message(request, form, formsets, add)
-        move = rules.describe_move(
-            before_status=Status.DRAFT if add else form.initial.get("status"),
-            before_published_at=None if add else form.initial.get("published_at"),
-            article=form.instance,
-        )
-        if not move:
-            return message
-        details = LogEntry(change_message=json.dumps(message)).get_change_message()
-        return f"{move}. {details}".strip()
 
     # Preview links, revoked in one step by an editor.
 
@@ -198,11 +192,11 @@ class ArticleWorkflowMixin:
 
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._move(request, queryset, rules.article_submit)
+        self._move(request, queryset, rules.article_submit, told=rules.Move.SUBMIT)
 
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        self._move(request, queryset, rules.article_publish)
+        self._move(request, queryset, rules.article_publish, told=rules.Move.PUBLISH)
 
     @admin.action(description="Schedule…", permissions=["publish"])
     def schedule(self, request, queryset):
@@ -212,6 +206,7 @@ class ArticleWorkflowMixin:
                 request,
                 queryset,
                 rules.article_publish,
+                told=rules.Move.SCHEDULE,
                 at=form.cleaned_data["publish_at"],
             )
             return None
@@ -237,7 +232,8 @@ class ArticleWorkflowMixin:
     def revoke_previews(self, request, queryset):
         self._move(request, queryset, rules.article_revoke_previews)
 
-    def _move(self, request, queryset, move, **options):
+    def _move(self, request, queryset, move, told=None, **options):
+        """Make `move` on each chosen story; tell people of the `told` move."""
         done, skipped = [], []
         chosen = list(queryset.values_list("pk", flat=True))
         with transaction.atomic():
@@ -246,8 +242,12 @@ class ArticleWorkflowMixin:
                     outcome = move(article=article, user=request.user, **options)
                 except (PermissionDenied, rules.WorkflowError) as error:
                     skipped.append(str(error))
-                else:
-                    done.append(f"“{article}”: {outcome}")
+                    continue
+                done.append(f"“{article}”: {outcome}")
+                if told:
+                    notifications.story_moved(
+                        request=request, article=article, move=told
+                    )
         if done:
             self.message_user(request, "; ".join(done) + ".", messages.SUCCESS)
         if skipped:

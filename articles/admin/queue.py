@@ -1,0 +1,210 @@
+"""The review queue on the admin's home page, and what the admin log says
+about a story's latest moves (who submitted it, returned it, published it).
+
+Editors see what awaits review, what is scheduled and what went out lately;
+reporters see their drafts, what they submitted and what came back with an
+editor's comment. A few stories each, in a bounded number of queries
+whatever the size of the archive: one per list, and one for the log.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.urls import reverse
+
+from articles.models import Article
+
+from . import rules
+
+Status = Article.Status
+SHOWN = 5
+# A reporter's drafts read to find which came back with a comment.
+DRAFTS_READ = 50
+# The log's words for each kind of move (rules.apply_move writes them).
+KINDS = {
+    "submitted": rules.SUBMITTED,
+    "returned": rules.RETURNED,
+    "withdrawn": rules.WITHDRAWN,
+    "published": rules.PUBLISHED,
+    "scheduled": rules.SCHEDULED,
+}
+
+
+@dataclass
+class Moved:
+    who: str
+    at: datetime
+    message: str
+
+
+def _name(user) -> str:
+    if user is None:
+        return "someone"
+    return user.get_full_name() or user.get_username()
+
+
+def last_moves(stories) -> dict:
+    """{story pk: {kind: the latest Moved of that kind}}, in one query."""
+    ids = [str(story.pk) for story in stories]
+    if not ids:
+        return {}
+    said = Q()
+    for words in KINDS.values():
+        said |= Q(change_message__startswith=words)
+    entries = (
+        LogEntry.objects.filter(
+            said,
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id__in=ids,
+        )
+        .select_related("user")
+        .order_by("-action_time", "-pk")
+    )
+    moves = {}
+    for entry in entries:
+        kind = next(k for k, w in KINDS.items() if entry.change_message.startswith(w))
+        moves.setdefault(int(entry.object_id), {}).setdefault(
+            kind, Moved(_name(entry.user), entry.action_time, entry.change_message)
+        )
+    return moves
+
+
+def latest_kind(moves: dict) -> str:
+    latest = max(moves.items(), key=lambda item: item[1].at, default=None)
+    return latest[0] if latest else ""
+
+
+@dataclass
+class Item:
+    story: Article
+    said: str
+    comment: str = ""
+
+    @property
+    def url(self):
+        return reverse("admin:articles_article_change", args=[self.story.pk])
+
+
+@dataclass
+class Panel:
+    title: str
+    empty: str
+    state: str
+    items: list = field(default_factory=list)
+    more: bool = False
+
+    @property
+    def more_url(self):
+        return reverse("admin:articles_article_changelist") + f"?state={self.state}"
+
+
+def _stories(queryset, limit=SHOWN + 1):
+    return list(
+        queryset.only("headline", "status", "published_at", "updated_at")[:limit]
+    )
+
+
+def _panel(title, empty, state, stories, say):
+    panel = Panel(title, empty, state, more=len(stories) > SHOWN)
+    panel.items = [say(story) for story in stories[:SHOWN]]
+    return panel
+
+
+def _by(moves, kind):
+    moved = moves.get(kind)
+    return f" by {moved.who}" if moved else ""
+
+
+def editor_panels() -> list:
+    review = _stories(
+        Article.objects.filter(status=Status.REVIEW).order_by("updated_at")
+    )
+    scheduled = _stories(Article.objects.scheduled().order_by("published_at"))
+    recent = _stories(Article.objects.published().order_by("-published_at"))
+    moves = last_moves([*review, *scheduled, *recent])
+
+    def submitted(story):
+        moved = moves.get(story.pk, {}).get("submitted")
+        at = moved.at if moved else story.updated_at
+        return Item(
+            story,
+            f"Submitted{_by(moves.get(story.pk, {}), 'submitted')}, {rules.when(at)}",
+        )
+
+    def going_out(story):
+        by = _by(moves.get(story.pk, {}), "scheduled")
+        return Item(story, f"Goes live {rules.when(story.published_at)}; scheduled{by}")
+
+    def went_out(story):
+        by = _by(moves.get(story.pk, {}), "published")
+        return Item(story, f"Published {rules.when(story.published_at)}{by}")
+
+    return [
+        _panel(
+            "Awaiting review",
+            "Nothing is waiting for review.",
+            "review",
+            review,
+            submitted,
+        ),
+        _panel("Scheduled", "Nothing is scheduled.", "scheduled", scheduled, going_out),
+        _panel("Recently published", "Nothing is live yet.", "live", recent, went_out),
+    ]
+
+
+def reporter_panels(user) -> list:
+    own = Article.objects.filter(created_by=user).order_by("-updated_at")
+    drafts = _stories(own.filter(status=Status.DRAFT), limit=DRAFTS_READ)
+    submitted = _stories(own.filter(status=Status.REVIEW))
+    moves = last_moves([*drafts, *submitted])
+    came_back_ids = {
+        s.pk for s in drafts if latest_kind(moves.get(s.pk, {})) == "returned"
+    }
+    returned = [s for s in drafts if s.pk in came_back_ids]
+    writing = [s for s in drafts if s.pk not in came_back_ids]
+
+    def saved(story):
+        return Item(story, f"Saved {rules.when(story.updated_at)}")
+
+    def sent(story):
+        moved = moves.get(story.pk, {}).get("submitted")
+        return Item(
+            story, f"Submitted {rules.when(moved.at if moved else story.updated_at)}"
+        )
+
+    def came_back(story):
+        moved = moves[story.pk]["returned"]
+        comment = moved.message.removeprefix(rules.RETURNED + ": ")
+        return Item(story, f"Returned by {moved.who}, {rules.when(moved.at)}", comment)
+
+    return [
+        _panel(
+            "Returned", "Nothing has come back to you.", "draft", returned, came_back
+        ),
+        _panel(
+            "My drafts",
+            "No drafts: start one with “Add story”.",
+            "draft",
+            writing,
+            saved,
+        ),
+        _panel(
+            "Submitted",
+            "Nothing of yours is waiting for review.",
+            "review",
+            submitted,
+            sent,
+        ),
+    ]
+
+
+def review_queue(user) -> list:
+    """The lists the admin's home page shows `user`, by their role."""
+    if rules.can_publish(user):
+        return editor_panels()
+    if user.has_perm("articles.change_article"):
+        return reporter_panels(user)
+    return []
