@@ -150,6 +150,17 @@ class Piece:
         return bool(self.embed_slug or self.picture_id)
 
 
+def attach_placed(pieces, *, marker, to, found):
+    """Give each piece the object its marker names (`marker` is "embed_slug" or
+    "picture_id") as its attribute `to`, from `found(names)`, a {name: object}
+    dict fetched once; a piece whose object has gone gets None."""
+    names = {getattr(piece, marker) for piece in pieces if getattr(piece, marker)}
+    objects = found(names) if names else {}
+    for piece in pieces:
+        setattr(piece, to, objects.get(getattr(piece, marker)))
+    return pieces
+
+
 def body_pieces(blocks, prompt_paragraphs=frozenset()):
     """The body's blocks joined into as few pieces as a template has to print.
 

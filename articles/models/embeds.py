@@ -4,7 +4,7 @@ by a marker paragraph ([embed:slug], articles.html)."""
 from django.db import models
 from django.utils.safestring import mark_safe
 
-from articles.html import sanitise_embed
+from articles.html import attach_placed, sanitise_embed
 
 from .content import language_validator
 
@@ -13,11 +13,12 @@ class EmbedQuerySet(models.QuerySet):
     def attach(self, pieces):
         """Give each embed piece of a story body (articles.html.Piece) its Embed,
         in one query at most; a piece whose embed has gone gets None."""
-        slugs = {piece.embed_slug for piece in pieces if piece.embed_slug}
-        embeds = self.in_bulk(slugs, field_name="slug") if slugs else {}
-        for piece in pieces:
-            piece.embed = embeds.get(piece.embed_slug)
-        return pieces
+        return attach_placed(
+            pieces,
+            marker="embed_slug",
+            to="embed",
+            found=lambda slugs: self.in_bulk(slugs, field_name="slug"),
+        )
 
 
 class Embed(models.Model):

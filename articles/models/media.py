@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles import images
-from articles.html import picture_marker
+from articles.html import attach_placed, picture_marker
 
 from .content import Article
 from .files import delete_files, files_in, files_removed_on_error, wrote
@@ -59,11 +59,9 @@ class ImageQuerySet(models.QuerySet):
     def attach(self, pieces):
         """Give each picture piece of a story body (articles.html.Piece) its Image,
         in one query at most; a piece whose picture has gone gets None."""
-        ids = {piece.picture_id for piece in pieces if piece.picture_id}
-        pictures = self.in_bulk(ids) if ids else {}
-        for piece in pieces:
-            piece.picture = pictures.get(piece.picture_id)
-        return pieces
+        return attach_placed(
+            pieces, marker="picture_id", to="picture", found=self.in_bulk
+        )
 
     def duplicate_of(self, digest, *, besides=None):
         """The picture, other than `besides`, whose file has this digest: the

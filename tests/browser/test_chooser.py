@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD
 from tests.browser.site import SCREENSHOTS, screenshot, watch
+from tests.browser.test_editor import log_in
 from tests.helpers import jpeg_bytes
 
 pytestmark = pytest.mark.browser
@@ -73,14 +73,6 @@ def in_view(page, name):
     """What the editor sees: the dialog over the form, not the whole long page."""
     (SCREENSHOTS / "admin").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin" / f"{name}.png")
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def picture_files(tmp_path):
@@ -149,10 +141,8 @@ def choose(page, field, text):
 def test_it_chooses_uploads_and_places_pictures_in_the_story_form(
     live_site, new_context, tmp_path, cleaned_up
 ):
-    page = new_context().new_page()
-    page.set_default_timeout(10_000)
+    page = log_in(new_context(), "editor")
     seen = watch(page, live_site.origin)
-    log_in(page, "editor")
     page.goto("/admin/articles/article/add/")
     page.fill("#id_headline", HEADLINE)
     page.locator(".ProseMirror[contenteditable=true]").click()
