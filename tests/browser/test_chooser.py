@@ -7,6 +7,7 @@ import base64
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.site import SCREENSHOTS, screenshot, watch
@@ -69,6 +70,12 @@ def cleaned_up(live_site):
     assert live_site.manage("shell", "--no-imports", "-c", CLEAN_UP).strip() == "0"
 
 
+def axe_findings(page, selector):
+    """axe-core's findings inside `selector` as the page stands; '' if none."""
+    results = Axe().run(page, context=selector)
+    return results.generate_report() if results.violations_count else ""
+
+
 def in_view(page, name):
     """What the editor sees: the dialog over the form, not the whole long page."""
     (SCREENSHOTS / "admin").mkdir(parents=True, exist_ok=True)
@@ -111,6 +118,7 @@ def upload_in_dialog(page, dialog, files):
         f"This picture is already in the library as “{LEAD}”."
     )
     in_view(page, "chooser-upload")
+    assert axe_findings(page, "dialog.media-chooser") == ""
     return rows
 
 
@@ -127,6 +135,7 @@ def insert_from_toolbar(page, button, search, result, shot=None):
     expect(item).to_be_visible()
     if shot:
         in_view(page, shot)
+        assert axe_findings(page, "dialog.media-chooser") == ""
     item.click()
     expect(dialog).to_be_hidden()
 
@@ -153,6 +162,7 @@ def test_it_chooses_uploads_and_places_pictures_in_the_story_form(
     expect(dialog).to_be_visible()
     expect(dialog.locator(".media-chooser__item").first).to_be_visible()
     in_view(page, "chooser-library")
+    assert axe_findings(page, "dialog.media-chooser") == ""
     rows = upload_in_dialog(page, dialog, picture_files(tmp_path))
     rows.first.get_by_role("button", name="Use this picture").click()
     expect(dialog).to_be_hidden()
@@ -163,6 +173,7 @@ def test_it_chooses_uploads_and_places_pictures_in_the_story_form(
         "src", re.compile("^/media/renditions/")
     )
     assert page.input_value("#id_lead_image").isdigit()
+    assert axe_findings(page, ".picture-chooser") == ""
 
     insert_from_toolbar(page, "Insert a picture", PLACED, PLACED)
     insert_from_toolbar(page, "Insert an embed", "Kanevskyi", EMBED, "chooser-embeds")
