@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from articles.models import Article
 
 from . import notifications, rules
-from .queue import last_moves
+from .queue import last_moves, latest_kind
 
 Move = rules.Move
 Status = Article.Status
@@ -103,14 +103,13 @@ def state_in_words(story: Article, moves: dict) -> str:
 def returned_note(moves: dict):
     """The editor's return, while it is the latest word on a draft: who, when
     and what they said (the log's words after "Returned with a comment: ")."""
-    latest = max(moves.items(), key=lambda item: item[1].at, default=None)
-    if latest is None or latest[0] != "returned":
+    if latest_kind(moves) != "returned":
         return None
-    returned = latest[1]
+    returned = moves["returned"]
     return {
         "who": returned.who,
         "when": rules.when(returned.at),
-        "text": returned.message.removeprefix(rules.RETURNED + ": "),
+        "text": returned.comment,
     }
 
 
@@ -164,7 +163,8 @@ def outcome_message(story: Article, move: str, words: str, *, was_live: bool) ->
     if move in SAID:
         return SAID[move].format(story=story)
     if move == Move.PUBLISH:
-        kept = " It keeps its first publication date." if "first date" in words else ""
+        again = words.startswith(f"{rules.PUBLISHED} again")
+        kept = " It keeps its first publication date." if again else ""
         return f"Published: “{story}” is live.{kept}"
     at = (
         f"{rules.when(story.published_at)}, {rules.newsroom_time()}"

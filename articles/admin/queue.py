@@ -39,6 +39,11 @@ class Moved:
     at: datetime
     message: str
 
+    @property
+    def comment(self) -> str:
+        """What the editor said, on a return (and the changes they made)."""
+        return self.message.removeprefix(rules.RETURNED + ": ")
+
 
 def _name(user) -> str:
     if user is None:
@@ -177,8 +182,8 @@ def reporter_panels(user) -> list:
 
     def came_back(story):
         moved = moves[story.pk]["returned"]
-        comment = moved.message.removeprefix(rules.RETURNED + ": ")
-        return Item(story, f"Returned by {moved.who}, {rules.when(moved.at)}", comment)
+        said = f"Returned by {moved.who}, {rules.when(moved.at)}"
+        return Item(story, said, moved.comment)
 
     return [
         _panel(
