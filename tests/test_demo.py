@@ -283,3 +283,11 @@ def test_load_demo_exits_non_zero_with_one_line_from_the_shell(db, tmp_path):
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1
     assert "--force" in result.stderr
+
+
+def test_the_demo_accounts_have_addresses_for_notifications(demo):
+    users = get_user_model().objects.filter(username__in=["editor", "reporter"])
+    assert sorted(users.values_list("email", flat=True)) == [
+        "editor@newsroom.example",
+        "reporter@newsroom.example",
+    ]
