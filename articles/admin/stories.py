@@ -1,9 +1,11 @@
 """Stories in the admin: the story form, its byline and corrections."""
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.helpers import InlineAdminFormSet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
@@ -30,6 +32,23 @@ class CorrectionInline(admin.StackedInline):
     extra = 0
 
 
+class InlineInOurWords(InlineAdminFormSet):
+    """An inline whose button says "Add another author", not "Author"."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = f"Add another {self.opts.verbose_name}"
+        return json.dumps(data)
+
+
+class TagFilter(admin.RelatedFieldListFilter):
+    """Names the filter "By tags", as the others are named, not "By Tags"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "tags"
+
+
 @admin.register(Article)
 class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
     list_display = [
@@ -43,7 +62,7 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
         "updated_at",
     ]
     list_display_links = ["headline"]
-    list_filter = [StateFilter, "section", "outlet", "language", "tags"]
+    list_filter = [StateFilter, "section", "outlet", "language", ("tags", TagFilter)]
     list_select_related = ["section", "outlet", "lead_image"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -111,6 +130,16 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
                 timezone.now() - timedelta(seconds=settings.NEWSROOM_PREVIEW_MAX_AGE)
             ),
         )
+
+    # The form.
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(
+            request, formsets, inline_instances, obj
+        )
+        for inline_formset in inline_formsets:
+            inline_formset.__class__ = InlineInOurWords
+        return inline_formsets
 
     def save_model(self, request, obj, form, change):
         if not change:

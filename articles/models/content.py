@@ -168,6 +168,10 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        # The newsroom's word: the admin says "story" and "Select story to change";
+        # the table, URLs and permission codenames keep "article".
+        verbose_name = "story"
+        verbose_name_plural = "stories"
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
         permissions = [
