@@ -1,12 +1,20 @@
 """What stories are filed under: outlets, sections, authors and tags."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.urls import path
+from django.views.decorators.cache import never_cache
 from taggit.models import Tag as TaggitTag
 
 from articles.models import Author, Outlet, Section, Tag
 
 from .history import HistoryAdmin
+
+# Suggestions are a short list: the editor keeps typing to narrow it.
+SUGGESTIONS = 10
+TYPED_MAX = 100
 
 
 @admin.register(Outlet)
@@ -48,3 +56,43 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description="Stories", ordering="story_count")
     def stories(self, tag):
         return tag.story_count
+
+    def get_urls(self):
+        suggest = path(
+            "suggest/",
+            self.admin_site.admin_view(never_cache(self.suggest_view)),
+            name="articles_tag_suggest",
+        )
+        return [suggest, *super().get_urls()]
+
+    def suggest_view(self, request):
+        """Names of tags in use that match what the editor is typing, as JSON:
+        those starting with it first, then those containing it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        typed = request.GET.get("q", "")[:TYPED_MAX]
+        # NUL and other control characters name no tag (and PostgreSQL
+        # refuses NUL in a query).
+        typed = " ".join("".join(c if c.isprintable() else " " for c in typed).split())
+        return JsonResponse({"results": suggested_tags(typed) if typed else []})
+
+
+def suggested_tags(typed):
+    """Up to SUGGESTIONS tag names matching `typed` in any script, ignoring case."""
+    starting = _matching(typed, "startswith")[:SUGGESTIONS]
+    names = list(starting.values_list("name", flat=True))
+    if len(names) < SUGGESTIONS:
+        containing = _matching(typed, "contains").exclude(name__in=names)
+        names += containing.values_list("name", flat=True)[: SUGGESTIONS - len(names)]
+    return names
+
+
+def _matching(typed, lookup):
+    # SQLite compares only ASCII letters without case, so "азер" would miss
+    # "Азербайджан" there: the usual spellings of the typed text are matched
+    # as they are too. PostgreSQL ignores case in every script.
+    spellings = {typed, typed.lower(), typed.capitalize(), typed.title(), typed.upper()}
+    condition = Q(**{f"name__i{lookup}": typed})
+    for spelling in spellings:
+        condition |= Q(**{f"name__{lookup}": spelling})
+    return Tag.objects.filter(condition).order_by("name")

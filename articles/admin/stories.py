@@ -9,6 +9,7 @@ from django.contrib.admin.helpers import InlineAdminFormSet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+from taggit.managers import TaggableManager
 
 from articles.models import Article, Byline, Correction
 
@@ -16,7 +17,14 @@ from .chooser import StoryMediaMixin
 from .history import HistoryAdmin
 from .media import thumbnail
 from .rules import when
+from .widgets import TagsWidget
 from .workflow import ArticleWorkflowMixin, StateFilter
+
+TAGS_HELP = (
+    "Type a tag and press Enter, or choose one already in use as you type. "
+    "Without the tag picker: commas between tags, and double quotes around a "
+    "tag that holds a comma."
+)
 
 
 class BylineInline(admin.TabularInline):
@@ -67,6 +75,9 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["section", "outlet", "translation_of"]
+    formfield_overrides = {
+        TaggableManager: {"widget": TagsWidget, "help_text": TAGS_HELP},
+    }
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["preview_link", "created_at", "updated_at", "created_by"]
     fieldsets = [
