@@ -4,22 +4,36 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import InlineAdminFormSet
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from taggit.managers import TaggableManager
 
-from articles.models import Article, Byline, Correction
+from articles.html import body_pieces, split_blocks
+from articles.models import Article, Byline, Correction, Embed, Image, Outlet
 
 from .chooser import StoryMediaMixin
 from .history import HistoryAdmin
 from .media import thumbnail
 from .rules import when
-from .widgets import TagsWidget
+from .widgets import TagsWidget, ZonedSplitDateTime, say_what_to_choose
 from .workflow import ArticleWorkflowMixin, StateFilter
 
+State = Article.State
+ZONED_TIMES = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+# What the story form's search-as-you-type boxes say while empty.
+PLACEHOLDERS = {
+    "author": "Choose an author",
+    "section": "Choose a section",
+    "outlet": "Choose an outlet",
+    "lead_image": "Choose a picture",
+    "translation_of": "Choose the original story",
+}
 TAGS_HELP = (
     "Type a tag and press Enter, or choose one already in use as you type. "
     "Without the tag picker: commas between tags, and double quotes around a "
@@ -27,17 +41,36 @@ TAGS_HELP = (
 )
 
 
+class BylineFormSet(BaseInlineFormSet):
+    """The byline's rows, their boxes named for screen readers (a table's
+    column headings do not name what is in its cells)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["position"].widget.attrs["aria-label"] = "Place in the byline"
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Remove from the byline"
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = BylineFormSet
     extra = 0
     autocomplete_fields = ["author"]
     verbose_name = "author"
     verbose_name_plural = "byline (in order; none shows the outlet)"
+    # Django's table, with its unnamed columns named for screen readers.
+    template = "admin/articles/article/byline_inline.html"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        say_what_to_choose(self, db_field, request, kwargs, PLACEHOLDERS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
+    formfield_overrides = ZONED_TIMES
 
 
 class InlineInOurWords(InlineAdminFormSet):
@@ -57,8 +90,21 @@ class TagFilter(admin.RelatedFieldListFilter):
         self.title = "tags"
 
 
+# Why a story opens read-only for someone who may read it, by its state.
+READ_ONLY_BECAUSE = {
+    State.REVIEW: "In review: an editor decides now.",
+    State.SCHEDULED: "Scheduled: only editors change scheduled stories.",
+    State.LIVE: "Live: only editors change live stories.",
+    State.DRAFT: "Someone else's draft: only its writer and editors change it.",
+}
+
+
 @admin.register(Article)
 class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
+    class Media:
+        css = {"all": ["articles/admin-story.css"]}
+        js = ["articles/admin-story.js"]
+
     list_display = [
         "headline",
         "lead_thumbnail",
@@ -76,12 +122,15 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["section", "outlet", "translation_of"]
     formfield_overrides = {
+        **ZONED_TIMES,
         TaggableManager: {"widget": TagsWidget, "help_text": TAGS_HELP},
     }
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["preview_link", "created_at", "updated_at", "created_by"]
+    # The byline follows the first fieldset (change_form.html).
     fieldsets = [
-        ("Story", {"fields": ["headline", "slug", "standfirst", "body", "tags"]}),
+        ("Story", {"fields": ["headline", "standfirst"]}),
+        ("Text", {"fields": ["body", "tags"]}),
         (
             "Media",
             {"fields": ["lead_image", "lead_image_caption", "lead_image_credit"]},
@@ -102,8 +151,11 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
             },
         ),
         (
-            "SEO",
-            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
+            "Address and search engines",
+            {
+                "classes": ["collapse"],
+                "fields": ["slug", "seo_title", "seo_description"],
+            },
         ),
         (
             "Record",
@@ -142,7 +194,45 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
             ),
         )
 
+    @admin.display(description="Body")
+    def body_as_readers_see(self, obj):
+        pieces = body_pieces(split_blocks(obj.body))
+        Embed.objects.attach(pieces)
+        Image.objects.attach(pieces)
+        return render_to_string(
+            "admin/articles/article/_body_as_readers_see.html", {"body": pieces}
+        )
+
     # The form.
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        say_what_to_choose(self, db_field, request, kwargs, PLACEHOLDERS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "outlet" not in initial and (house := Outlet.objects.house()):
+            initial["outlet"] = house.pk
+        return initial
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the body as readers see it, not its HTML source.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "body_as_readers_see" if field == "body" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_formsets = super().get_inline_formsets(
@@ -151,6 +241,33 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
         for inline_formset in inline_formsets:
             inline_formset.__class__ = InlineInOurWords
         return inline_formsets
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        story = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and story is not None
+            and self.has_view_permission(request, story)
+            and not self.has_change_permission(request, story)
+        ):
+            self.message_user(request, READ_ONLY_BECAUSE[story.state], messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        response = super().render_change_form(
+            request, context, add, change, form_url, obj
+        )
+        if obj is not None and obj.pk and not obj.is_live:
+            # Not on the site yet: "View on site" opens the preview, for the
+            # people who are given preview links, and is not offered to others.
+            may_edit = self.has_change_permission(request, obj)
+            response.context_data["has_absolute_url"] = may_edit
+            response.context_data["absolute_url"] = (
+                obj.get_preview_url() if may_edit else None
+            )
+        return response
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -1,10 +1,64 @@
-"""How the story form shows what editors type: tags as names."""
+"""How the story form shows what editors type: tags as names, times that name
+the newsroom's time zone, and choices that say what to choose."""
 
 import json
 
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
 from django.urls import reverse
 from taggit.forms import TagWidget
 from taggit.utils import parse_tags
+
+from . import rules
+
+
+class ZonedSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, the time labelled with its zone.
+
+    Times are typed and shown in the newsroom's zone (TIME_ZONE), whatever the
+    editor's computer says; the admin's "You are N hours behind server time"
+    note is hidden in admin-newsroom.css, since this label says the same for
+    every editor (see that file for why the note is hidden, not removed).
+    """
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        zone = rules.newsroom_time()
+        context["time_label"] = f"{zone}:"
+        # The field's label names the date box; the time box is named here.
+        context["widget"]["subwidgets"][1]["attrs"]["aria-label"] = zone
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
+
+
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """Django's search-as-you-type choice, saying what to choose until a
+    choice is made: the box's accessible name is what it shows, else nothing."""
+
+    def __init__(self, *args, placeholder="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placeholder = placeholder
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = self.placeholder
+        return attrs
+
+
+def say_what_to_choose(model_admin, db_field, request, kwargs, placeholders):
+    """For formfield_for_foreignkey: an autocomplete field of `model_admin`
+    shows its placeholder ("Choose a section") while empty."""
+    if "widget" in kwargs or db_field.name not in model_admin.get_autocomplete_fields(
+        request
+    ):
+        return
+    kwargs["widget"] = NamedAutocompleteSelect(
+        db_field,
+        model_admin.admin_site,
+        using=kwargs.get("using"),
+        placeholder=placeholders.get(db_field.name, "Choose…"),
+    )
 
 
 class TagsWidget(TagWidget):
