@@ -1,6 +1,7 @@
 """Membership prompts and tiers in the admin: the forms, their previews, figures
 and CSV export."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
@@ -9,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from articles import views
@@ -17,6 +19,7 @@ from articles.models import Article, MembershipPrompt, MembershipTier, PromptVar
 from articles.prompts import figures
 
 from .history import HistoryAdmin
+from .widgets import compact
 
 FIGURE_DAYS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -65,10 +68,10 @@ class PromptFiguresMixin:
     def ctr_recent(self, obj):
         return figures.Figures("", obj.impressions_sum, obj.clicks_sum).ctr_display
 
-    @admin.display(description="")
+    @admin.display(description="Figures and preview")
     def figures_link(self, obj):
         return format_html(
-            '<a href="{}">Figures</a> · <a href="{}">Preview</a>',
+            '<a href="{}">Figures</a><br><a href="{}">Preview</a>',
             reverse("admin:articles_membershipprompt_figures", args=[obj.pk]),
             reverse("admin:articles_membershipprompt_preview", args=[obj.pk]),
         )
@@ -187,24 +190,35 @@ class PromptFiguresMixin:
         return response
 
 
+class PromptListForm(forms.ModelForm):
+    """A row of the prompt list: each box says what it changes, and for which
+    prompt, since a table's headings do not name the boxes in its cells."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label}: {self.instance}"
+
+
 @admin.register(MembershipPrompt)
 class MembershipPromptAdmin(PromptFiguresMixin, HistoryAdmin):
     class Media:
         css = {"all": ["articles/admin-preview.css"]}
 
+    # Fits beside the sidebar and the filters at 1280 px, so the figures and
+    # the preview stay in view: placement and kind go under the name (both are
+    # filters too), and the window is one short column.
     list_display = [
-        "name",
-        "placement",
-        "kind",
+        "prompt",
         "is_active",
         "priority",
-        "starts_at",
-        "ends_at",
+        "window",
         "impressions_recent",
         "clicks_recent",
         "ctr_recent",
         "figures_link",
     ]
+    list_display_links = ["prompt"]
     list_filter = ["placement", "kind", "is_active"]
     list_editable = ["is_active", "priority"]
     search_fields = ["name", "heading", "body"]
@@ -231,6 +245,27 @@ class MembershipPromptAdmin(PromptFiguresMixin, HistoryAdmin):
             {"fields": ["dismissal", "dismiss_days", "max_views_per_week"]},
         ),
     ]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=PromptListForm, **kwargs)
+
+    @admin.display(description="Prompt", ordering="name")
+    def prompt(self, obj):
+        return format_html(
+            '{}<br><span class="prompt-list__where">{} · {}</span>',
+            obj.name,
+            obj.get_placement_display(),
+            obj.get_kind_display().lower(),
+        )
+
+    @admin.display(description="Runs", ordering="starts_at")
+    def window(self, obj):
+        limits = [
+            format_html("{} {}", word, compact(moment, time=False))
+            for word, moment in (("from", obj.starts_at), ("until", obj.ends_at))
+            if moment
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", zip(limits)) or "Always"
 
     @admin.display(description="How it looks")
     def rendered_preview(self, obj):

@@ -20,8 +20,7 @@ from articles.models import Article, Byline, Correction, Embed, Image, Outlet
 from .chooser import StoryMediaMixin
 from .history import HistoryAdmin
 from .media import thumbnail
-from .rules import when
-from .widgets import TagsWidget, ZonedSplitDateTime, say_what_to_choose
+from .widgets import TagsWidget, ZonedSplitDateTime, compact, say_what_to_choose
 from .workflow import ArticleWorkflowMixin, StateFilter
 
 State = Article.State
@@ -105,15 +104,16 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
         css = {"all": ["articles/admin-story.css"]}
         js = ["articles/admin-story.js"]
 
+    # Fits beside the sidebar and the filters at 1280 px: the language is a
+    # filter, not a column, and times are short ("28 Feb 2022, 10:00").
     list_display = [
         "headline",
         "lead_thumbnail",
         "state",
         "section",
         "outlet",
-        "language",
-        "published_at",
-        "updated_at",
+        "published",
+        "updated",
     ]
     list_display_links = ["headline"]
     list_filter = [StateFilter, "section", "outlet", "language", ("tags", TagFilter)]
@@ -169,15 +169,23 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
-    @admin.display(description="")
+    @admin.display(description="Picture")
     def lead_thumbnail(self, obj):
-        return thumbnail(obj.lead_image, 60)
+        return thumbnail(obj.lead_image, 48)
 
     @admin.display(description="State", ordering="status")
     def state(self, obj):
         if obj.is_scheduled:
-            return format_html("Scheduled for {}", when(obj.published_at))
+            return format_html("Scheduled for {}", compact(obj.published_at))
         return obj.state.label
+
+    @admin.display(description="Published", ordering="published_at")
+    def published(self, obj):
+        return compact(obj.published_at)
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated(self, obj):
+        return compact(obj.updated_at)
 
     @admin.display(description="Preview")
     def preview_link(self, obj):
