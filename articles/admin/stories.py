@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from taggit.managers import TaggableManager
 
+from articles import search as story_search
 from articles.html import body_pieces, split_blocks
 from articles.models import Article, Byline, Correction, Embed, Image, Outlet
 
@@ -118,6 +119,9 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
     list_display_links = ["headline"]
     list_filter = [StateFilter, "section", "outlet", "language", ("tags", TagFilter)]
     list_select_related = ["section", "outlet", "lead_image"]
+    # The body, tags and embeds are searched through the search documents
+    # (get_search_results): a LIKE over every body is ten times slower on
+    # PostgreSQL, whose documents have a GIN index.
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["section", "outlet", "translation_of"]
@@ -210,6 +214,14 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
         return render_to_string(
             "admin/articles/article/_body_as_readers_see.html", {"body": pieces}
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        documents = story_search.documents_matching(search_term, queryset.db)
+        if documents is None:
+            return found, duplicates
+        in_text = queryset.filter(pk__in=documents.values("article_id"))
+        return found | in_text, duplicates
 
     # The form.
 

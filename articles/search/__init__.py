@@ -20,12 +20,13 @@ and commands import from here; nothing here imports them.
 
 from .folding import fold, query_words
 from .index import index_articles, index_every_article, is_postgresql
-from .query import RankedStories, is_capped, search
+from .query import RankedStories, documents_matching, is_capped, search
 from .snippets import add_snippets, excerpt, marked
 
 __all__ = [
     "RankedStories",
     "add_snippets",
+    "documents_matching",
     "excerpt",
     "fold",
     "index_articles",

@@ -56,6 +56,22 @@ def search(queryset, text, documents=None):
     return queryset
 
 
+def documents_matching(text, using="default"):
+    """The search documents of every story, whatever its state, holding each of
+    the words of `text` (the admin's story search); None if it has no words.
+
+    Unranked and uncapped: the admin lists and counts every match."""
+    words = query_words(text)
+    if not words:
+        return None
+    documents = SearchDocument.objects.using(using)
+    if is_postgresql(using):
+        return documents.filter(vector=words_query(text))
+    for word in words:
+        documents = documents.filter(folded__contains=word)
+    return documents
+
+
 @contextmanager
 def _index_scans_only(using):
     """Keep PostgreSQL from reading every search document in turn, for one

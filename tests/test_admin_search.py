@@ -1,0 +1,60 @@
+"""The story list's search: headline, standfirst and address as Django searches
+them, and the text, tags and embeds through the stories' search documents."""
+
+import pytest
+
+from articles.models import Article
+from tests.admin_helpers import admin_url, as_user, make_staff
+from tests.helpers import make_article, make_draft, make_embed, make_scheduled
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_in(client):
+    return as_user(client, make_staff("Editor"))
+
+
+def found(client, typed):
+    response = client.get(admin_url(Article), {"q": typed})
+    assert response.status_code == 200
+    return {story.headline for story in response.context["cl"].result_list}
+
+
+def test_it_finds_a_story_by_a_word_only_its_body_holds(editor_in):
+    make_draft(
+        headline="Council meets",
+        body="<p>The minister of ecology spoke about the Sevan basin.</p>",
+    )
+    make_scheduled(headline="Tomorrow", body="<p>Թbilisi and Ереван.</p>")
+    make_article(headline="Another story")
+    assert found(editor_in, "Sevan") == {"Council meets"}
+    assert found(editor_in, "sevan basin") == {"Council meets"}
+    assert found(editor_in, "ереван") == {"Tomorrow"}
+    assert found(editor_in, "Sevan Ереван") == set()
+
+
+def test_it_still_finds_headlines_standfirsts_and_addresses(editor_in):
+    make_article(headline="Протест в Баку", slug="protest-v-baku")
+    make_article(headline="Elsewhere", standfirst="Farmers in Kakheti count losses.")
+    assert found(editor_in, "Баку") == {"Протест в Баку"}
+    assert found(editor_in, "protest-v-baku") == {"Протест в Баку"}
+    assert found(editor_in, "kakheti") == {"Elsewhere"}
+
+
+def test_it_finds_stories_by_their_tags_and_embedded_posts(editor_in):
+    make_embed(slug="minister-post", text="<p>Mtkvari flooding continues.</p>")
+    make_article(headline="Tagged", tags=["Hydropower"])
+    make_article(headline="Embedding", body="<p>[embed:minister-post]</p>")
+    assert found(editor_in, "hydropower") == {"Tagged"}
+    assert found(editor_in, "mtkvari") == {"Embedding"}
+
+
+def test_it_searches_within_the_chosen_filter(editor_in):
+    make_draft(headline="Draft on dams", body="<p>Dams on the Enguri.</p>")
+    make_article(headline="Live on dams", body="<p>Dams on the Enguri.</p>")
+    response = editor_in.get(admin_url(Article), {"q": "enguri", "state": "draft"})
+    assert [story.headline for story in response.context["cl"].result_list] == [
+        "Draft on dams"
+    ]
+    assert response.context["cl"].result_count == 1
