@@ -23,7 +23,13 @@ BODY_EDITOR_EXTENSIONS = {
     "ListItem": True,
     "OrderedList": True,
     "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Without autolink, tiptap's link mark is not inclusive: a full stop typed
+    # right after a link stays out of it (tiptap sets inclusive = autolink).
+    "Link": {
+        "enableTarget": False,
+        "protocols": ["http", "https", "mailto"],
+        "autolink": False,
+    },
     # "Insert picture" and "Insert embed": they put a marker paragraph at the
     # cursor (articles/static/articles/admin-body-media.js, loaded through
     # DJANGO_PROSE_EDITOR_EXTENSIONS in the settings). No new markup: a marker
