@@ -147,6 +147,10 @@ class Image(models.Model):
                 name="image_focal_point_inside",
             ),
         ]
+        indexes = [
+            # An upload is looked up by its digest: ImageQuerySet.duplicate_of().
+            models.Index(fields=["digest"], name="image_digest_idx"),
+        ]
 
     def __str__(self):
         return self.title
