@@ -14,6 +14,7 @@ from tests.helpers import (
     make_outlet,
     make_section,
 )
+from tests.test_admin_words import page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +24,11 @@ def reporter():
     return make_staff("Reporter")
 
 
-@pytest.fixture
-def editor():
-    return make_staff("Editor")
-
-
-def page_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response, response.content.decode()
-
-
 # The form.
 
 
-def test_it_puts_the_byline_under_the_headline_and_standfirst(client, editor):
-    _, page = page_of(as_user(client, editor), admin_url(Article, "add"))
+def test_it_puts_the_byline_under_the_headline_and_standfirst(client):
+    _, page = page_of(as_user(client, make_staff("Editor")), admin_url(Article, "add"))
     order = [
         page.index(marker)
         for marker in (
@@ -80,10 +70,10 @@ def test_it_saves_a_new_story_the_first_time_without_a_choice_of_outlet(
     assert story.outlet == ours
 
 
-def test_it_names_the_newsrooms_time_zone_beside_each_time(client, editor, settings):
+def test_it_names_the_newsrooms_time_zone_beside_each_time(client, settings):
     story = make_article()
     Correction.objects.create(article=story, text="The rally was on Sunday.")
-    as_user(client, editor)
+    as_user(client, make_staff("Editor"))
     _, page = page_of(client, admin_url(Article, "change", story.pk))
     # Each correction's date, the empty form for a new one included.
     assert page.count("Tbilisi time:") == 2
@@ -94,8 +84,8 @@ def test_it_names_the_newsrooms_time_zone_beside_each_time(client, editor, setti
     assert "New York time:" in page
 
 
-def test_it_links_the_style_that_hides_djangos_time_zone_note(client, editor):
-    _, page = page_of(as_user(client, editor), admin_url(Article, "add"))
+def test_it_links_the_style_that_hides_djangos_time_zone_note(client):
+    _, page = page_of(as_user(client, make_staff("Editor")), admin_url(Article, "add"))
     assert "articles/admin-newsroom.css" in page
 
 
@@ -165,8 +155,9 @@ def previewed(client, url):
 
 
 def test_it_opens_the_preview_for_an_unpublished_story_someone_may_edit(
-    client, reporter, editor
+    client, reporter
 ):
+    editor = make_staff("Editor")
     draft = make_draft(created_by=reporter)
     shown, url = view_on_site(as_user(client, reporter), draft)
     assert shown and previewed(client, url) == draft

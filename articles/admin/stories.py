@@ -211,8 +211,9 @@ class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
         pieces = body_pieces(split_blocks(obj.body))
         Embed.objects.attach(pieces)
         Image.objects.attach(pieces)
-        return render_to_string(
-            "admin/articles/article/_body_as_readers_see.html", {"body": pieces}
+        return format_html(
+            '<div class="story-as-readers-see">{}</div>',
+            render_to_string("articles/_story_body.html", {"body": pieces}),
         )
 
     def get_search_results(self, request, queryset, search_term):

@@ -4,9 +4,9 @@ reporters use most, in the light and the dark colour scheme."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DEMO_PASSWORD
 from tests.browser.site import screenshot
 from tests.browser.test_accessibility import assert_no_violations, axe_report
+from tests.browser.test_editor import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,15 +32,8 @@ def axe():
     return Axe()
 
 
-def signed_in(new_context, username, scheme="light"):
-    page = new_context("desktop", scheme).new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
+def signed_in(new_context, username, scheme):
+    return log_in(new_context("desktop", scheme), username)
 
 
 def story_url(page):

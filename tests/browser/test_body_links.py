@@ -4,13 +4,13 @@ of it (the link mark is not inclusive, articles.html.BODY_EDITOR_EXTENSIONS)."""
 import pytest
 
 from tests.browser.test_editor import log_in
+from tests.browser.test_story_tags import remove_stories
 
 pytestmark = pytest.mark.browser
 
 LINKED = "A story with a link in its body"
 MAKE_LINKED_STORY = f"""
 from articles.models import Article, Outlet, Section
-Article.objects.filter(headline={LINKED!r}).delete()
 story = Article.objects.create(
     headline={LINKED!r}, slug="a-story-with-a-link", section=Section.objects.first(),
     outlet=Outlet.objects.house(),
@@ -18,19 +18,12 @@ story = Article.objects.create(
 )
 print(story.pk)
 """
-CLEAN_UP = f"""
-from reversion.models import Version
-from articles.models import Article
-for story in Article.objects.filter(headline={LINKED!r}):
-    Version.objects.get_for_object(story).delete()
-    story.delete()
-"""
 
 
 @pytest.fixture
 def cleaned_up(live_site):
     yield
-    live_site.manage("shell", "--no-imports", "-c", CLEAN_UP)
+    remove_stories(live_site, LINKED)
 
 
 def test_it_keeps_a_full_stop_typed_after_a_link_out_of_it(

@@ -16,19 +16,26 @@ from articles.models import Article
 story = Article.objects.get(headline={HEADLINE!r})
 print("|".join(sorted(story.tags.names())))
 """
-CLEAN_UP = f"""
+# Whatever a test does, the other tests see the demo as it was.
+REMOVE_STORIES = """
 from reversion.models import Version
 from articles.models import Article
-for story in Article.objects.filter(headline={HEADLINE!r}):
+for story in Article.objects.filter(headline__in={headlines!r}):
     Version.objects.get_for_object(story).delete()
     story.delete()
 """
 
 
+def remove_stories(live_site, *headlines):
+    """Delete the stories a test made on the live site, and their revisions."""
+    code = REMOVE_STORIES.format(headlines=list(headlines))
+    live_site.manage("shell", "--no-imports", "-c", code)
+
+
 @pytest.fixture
 def cleaned_up(live_site):
     yield
-    live_site.manage("shell", "--no-imports", "-c", CLEAN_UP)
+    remove_stories(live_site, HEADLINE)
 
 
 def chips(page):
