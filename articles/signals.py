@@ -5,7 +5,8 @@
 - Search documents (articles.search) are written again when a story is
   saved or retagged, when a tag is renamed, and when an embed it places changes.
 - Cached pages (articles.serving) are forgotten when anything pages show is
-  saved or deleted: every model of this app but the prompts' daily counts.
+  saved or deleted: every model of this app but the prompts' daily counts
+  and editors' autosaves.
 
 Writes that send no signals (QuerySet.update, bulk_create) call
 forget_pages() and search.index_articles() themselves.
@@ -91,8 +92,9 @@ def reindex_stories_placing_embed(sender, instance, raw=False, **kwargs):
 
 # Pages show every model of this app, tags included. Models whose writes pages
 # never show (counters, logs) are listed here so they do not empty the cache:
-# the prompts' daily view and click counts are written as readers browse.
-NOT_SHOWN_ON_PAGES = frozenset({"articles.promptdailystat"})
+# the prompts' daily view and click counts are written as readers browse, and
+# autosaves as editors type.
+NOT_SHOWN_ON_PAGES = frozenset({"articles.promptdailystat", "articles.autosave"})
 
 
 def _is_shown(sender):

@@ -1,4 +1,5 @@
 from .content import Article, ArticleQuerySet, Byline, Correction
+from .desk import Autosave
 from .embeds import Embed
 from .media import Image, Rendition, image_create
 from .membership import (
@@ -15,6 +16,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Author",
+    "Autosave",
     "Byline",
     "Correction",
     "Embed",
