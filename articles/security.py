@@ -26,7 +26,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     test settings do) never sends a stale policy. The admin also runs the
     rich-text editor's import map, allowed by its hash (it only changes when
     the static files do), and keeps the inline styles and blob: images its
-    templates and the editor use.
+    templates and the editor use; a reader's page made in the admin (the story
+    form's live preview, marked `_csp_reader_page`) keeps the readers' policy.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
@@ -35,7 +36,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             return parts
         media = _origin(settings.MEDIA_URL)
         extra = [{"img-src": media, "media-src": media} if media else {}]
-        if request.path.startswith(self.admin_prefix):
+        reader_page = getattr(response, "_csp_reader_page", False)
+        if request.path.startswith(self.admin_prefix) and not reader_page:
             extra.append(self.admin_sources)
         parts.update = _merged(*extra, parts.update or {})
         parts.replace = {

@@ -2,6 +2,7 @@
 
 Registration happens on import of the modules below, one per area:
 - stories: the story form, byline and corrections (ArticleAdmin);
+- desk: the story form's autosave, leave warning and live preview (DeskMixin);
 - workflow: states, the publish/schedule/unpublish actions, previews,
   recovery (ArticleWorkflowMixin), over rules: who may do what, and the
   moves a story makes (also what commands use);

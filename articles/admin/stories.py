@@ -19,6 +19,7 @@ from articles.html import body_pieces, split_blocks
 from articles.models import Article, Byline, Correction, Embed, Image, Outlet
 
 from .chooser import StoryMediaMixin
+from .desk import DeskMixin
 from .history import HistoryAdmin
 from .media import thumbnail
 from .widgets import TagsWidget, ZonedSplitDateTime, compact, say_what_to_choose
@@ -100,7 +101,7 @@ READ_ONLY_BECAUSE = {
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
+class ArticleAdmin(DeskMixin, StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
     class Media:
         css = {"all": ["articles/admin-story.css"]}
         js = ["articles/admin-story.js"]
