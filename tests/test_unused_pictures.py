@@ -11,7 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.models import Image
+from articles.models import Autosave, Image
+from tests.admin_helpers import make_staff
 from tests.helpers import (
     make_article,
     make_author,
@@ -77,6 +78,19 @@ def test_it_keeps_every_picture_in_use_however_old(db):
     make_draft(lead_image=draft_lead)
     assert "Nothing to delete" in clear("--older-than", "1")
     assert Image.objects.count() == 5
+
+
+def test_it_keeps_the_pictures_an_autosave_holds_for_its_writer(db):
+    lead, placed, dropped = uploaded(30), uploaded(30), uploaded(30)
+    writer = make_staff("Reporter")
+    fields = {
+        "lead_image": [str(lead.pk)],
+        "body": [f"<p>Draft words.</p><p>[picture:{placed.pk}]</p>"],
+    }
+    Autosave.objects.create(user=writer, story=None, data={"fields": fields})
+    output = clear("--older-than", "7")
+    assert f"Deleted #{dropped.pk}" in output
+    assert set(Image.objects.all()) == {lead, placed}
 
 
 def test_it_counts_days_from_the_upload(db):

@@ -13,6 +13,7 @@ from articles import images
 from articles.html import attach_placed, picture_marker
 
 from .content import Article
+from .desk import Autosave
 from .files import delete_files, files_in, files_removed_on_error, wrote
 from .site import Author, Outlet
 
@@ -73,23 +74,31 @@ class ImageQuerySet(models.QuerySet):
 
     def unused(self):
         """Pictures nothing shows: no story's lead picture, no author's photo, no
-        outlet's logo, and in no story's body (Image.where_used() is empty)."""
+        outlet's logo, and in no story's body (Image.where_used() is empty),
+        nor kept aside in an autosave of the story form."""
         photos = Author.objects.filter(photo__isnull=False).values("photo")
         logos = Outlet.objects.filter(logo__isnull=False).values("logo")
         return (
             self.filter(lead_for=None)
             .exclude(pk__in=photos)
             .exclude(pk__in=logos)
-            .exclude(pk__in=_placed_in_bodies())
+            .exclude(pk__in=_named_in_text())
         )
 
 
-def _placed_in_bodies():
-    """The ids of pictures any story body names, wherever the marker stands."""
+def _named_in_text():
+    """Ids of the pictures a story body names, wherever the marker stands, or an
+    autosave does (its lead picture or body): work offered back to its writer."""
     bodies = Article.objects.filter(body__contains="[picture:").values_list(
         "body", flat=True
     )
-    return {int(found) for body in bodies.iterator() for found in _NAMED.findall(body)}
+    named = {int(found) for body in bodies.iterator() for found in _NAMED.findall(body)}
+    for data in Autosave.objects.values_list("data", flat=True).iterator():
+        fields = data.get("fields") or {}  # {name: [value, …]}, as the desk keeps it
+        leads = [value for value in fields.get("lead_image", []) if value.isdigit()]
+        text = " ".join([*fields.get("body", []), *(f"[picture:{v}]" for v in leads)])
+        named.update(int(found) for found in _NAMED.findall(text))
+    return named
 
 
 # Any [picture:id] in a body, even one not alone in its paragraph: a picture a

@@ -23,8 +23,9 @@ def days(value):
 
 class Command(BaseCommand):
     help = (
-        "Delete pictures no story, author or outlet uses, uploaded more than "
-        "--older-than days ago (default 7), with their files; --dry-run lists them."
+        "Delete pictures no story, author, outlet or autosave uses, uploaded more "
+        "than --older-than days ago (default 7), with their files; --dry-run lists "
+        "them."
     )
 
     def add_arguments(self, parser):
