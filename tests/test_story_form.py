@@ -4,7 +4,7 @@ site" that opens what the user may see."""
 
 import pytest
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, MembershipPrompt
 from tests.admin_helpers import admin_url, as_user, form_data, make_staff
 from tests.helpers import (
     house_outlet,
@@ -82,6 +82,12 @@ def test_it_names_the_newsrooms_time_zone_beside_each_time(client, settings):
     settings.TIME_ZONE = "America/New_York"
     _, page = page_of(client, admin_url(Article, "change", story.pk))
     assert "New York time:" in page
+
+
+def test_it_names_the_time_zone_of_a_prompts_window_too(client):
+    as_user(client, make_staff("Editor"))
+    _, page = page_of(client, admin_url(MembershipPrompt, "add"))
+    assert page.count("Tbilisi time:") == 2  # starts and ends
 
 
 def test_it_links_the_style_that_hides_djangos_time_zone_note(client):

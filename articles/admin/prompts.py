@@ -19,7 +19,7 @@ from articles.models import Article, MembershipPrompt, MembershipTier, PromptVar
 from articles.prompts import figures
 
 from .history import HistoryAdmin
-from .widgets import compact
+from .widgets import ZONED_TIMES, compact
 
 FIGURE_DAYS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -220,6 +220,7 @@ class MembershipPromptAdmin(PromptFiguresMixin, HistoryAdmin):
     ]
     list_display_links = ["prompt"]
     list_filter = ["placement", "kind", "is_active"]
+    formfield_overrides = ZONED_TIMES
     list_editable = ["is_active", "priority"]
     search_fields = ["name", "heading", "body"]
     autocomplete_fields = ["sections", "outlets"]

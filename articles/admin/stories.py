@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import InlineAdminFormSet
-from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,11 +21,10 @@ from .chooser import StoryMediaMixin
 from .desk import DeskMixin
 from .history import HistoryAdmin
 from .media import thumbnail
-from .widgets import TagsWidget, ZonedSplitDateTime, compact, say_what_to_choose
+from .widgets import ZONED_TIMES, TagsWidget, compact, say_what_to_choose
 from .workflow import ArticleWorkflowMixin, StateFilter
 
 State = Article.State
-ZONED_TIMES = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 # What the story form's search-as-you-type boxes say while empty.
 PLACEHOLDERS = {
     "author": "Choose an author",

@@ -4,6 +4,7 @@ name the newsroom's time zone, and short times for list columns."""
 import json
 
 from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
+from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -32,6 +33,11 @@ class ZonedSplitDateTime(AdminSplitDateTime):
 
     def id_for_label(self, id_):
         return f"{id_}_0" if id_ else id_
+
+
+# For a ModelAdmin's or an inline's formfield_overrides: every time it edits
+# names the newsroom's zone.
+ZONED_TIMES = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
 
 class NamedAutocompleteSelect(AutocompleteSelect):
