@@ -59,4 +59,4 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache

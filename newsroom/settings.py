@@ -115,6 +115,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers share the file. A transaction that read first and
+    # writes later cannot wait for another's write lock ("database is locked" at
+    # once, whatever the timeout), so each takes the lock as it begins and waits
+    # its turn; with the write-ahead log, readers never wait for a writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
