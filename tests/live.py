@@ -114,6 +114,7 @@ def live_site(tmp_path_factory):
         DJANGO_SETTINGS_MODULE="newsroom.settings",
         DJANGO_SECRET_KEY="browser-tests-only-" + "x" * 40,
         DJANGO_HTTPS="off",
+        DJANGO_EMAIL_BACKEND="console",  # as in make demo: emails go to the log
         DATABASE_URL=f"sqlite:///{data / 'site.sqlite3'}",
         MEDIA_ROOT=str(data / "media"),
         STATIC_ROOT=str(data / "static"),
