@@ -1,5 +1,6 @@
 """Helpers for browser tests: contexts, pages that record what they do, screenshots."""
 
+import base64
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -106,3 +107,25 @@ def screenshot(page, name):
     page.evaluate(LOAD_ALL_IMAGES)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+# Files dropped on an element, as a browser hands them over from the desktop.
+DROP = """
+([selector, files]) => {
+  const dropped = new DataTransfer();
+  for (const [name, content] of files) {
+    const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
+    dropped.items.add(new File([bytes], name, { type: "image/jpeg" }));
+  }
+  const target = document.querySelector(selector);
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    target.dispatchEvent(new DragEvent(type, { dataTransfer: dropped, bubbles: true, cancelable: true }));
+  }
+}
+"""
+
+
+def drop_files(page, selector, files):
+    """Drop `files` ({name: JPEG bytes}) on the element `selector` names."""
+    encoded = [[name, base64.b64encode(data).decode()] for name, data in files.items()]
+    page.evaluate(DROP, [selector, encoded])

@@ -4,8 +4,9 @@
 // in the story form, serves the lead picture's "Choose a picture…" button and
 // the body editor's Picture and Embed buttons (admin-body-media.js asks for it
 // with a "newsroom:choose" event). It searches the library, uploads pictures
-// dropped on it or picked, one request each with its own progress, and hands
-// back what was chosen. Everything from the server is written as text, never
+// dropped on it (or on the lead picture's field) or picked, one request each
+// with its own progress, and hands back what was chosen: a lone new upload at
+// once ("Upload and use"), several or a duplicate by their "Use" buttons. Everything from the server is written as text, never
 // as markup. Without this script the picture's number box still works.
 "use strict";
 
@@ -128,6 +129,7 @@
       this.progress.hidden = true;
       if (status === 201 || (status === 200 && answer && answer.duplicate)) {
         this.picture = answer.picture;
+        this.duplicate = Boolean(answer.duplicate);
         this.say(answer.message || "Uploaded.", answer.duplicate ? "warning" : "success");
         this.use.hidden = false;
         this.row.classList.add("is-done");
@@ -210,6 +212,13 @@
         this.add(event.dataTransfer.files);
       });
       this.uploadButton.addEventListener("click", () => this.uploadAll());
+      // Enter in a picture's boxes uploads, as it would submit a form.
+      this.uploadList.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && event.target.tagName === "INPUT") {
+          event.preventDefault();
+          this.uploadAll();
+        }
+      });
     }
 
     open(kind, onChoose) {
@@ -226,6 +235,13 @@
       }
       this.searchInput.focus();
       this.search(1);
+    }
+
+    // Files dropped outside the dialog (on the lead picture's field).
+    openUpload(kind, onChoose, files) {
+      this.open(kind, onChoose);
+      this.showTab("upload");
+      this.add(files);
     }
 
     choose(item) {
@@ -304,18 +320,33 @@
         this.uploads.push(upload);
         this.uploadList.append(upload.row);
       }
-      this.uploadButton.hidden = !this.uploads.some((upload) => upload.pending);
+      this.showUploadButton();
       const first = this.uploads.find((upload) => upload.pending);
       if (first) {
         first.alt.focus();
       }
     }
 
+    showUploadButton() {
+      const pending = this.uploads.filter((upload) => upload.pending).length;
+      this.uploadButton.hidden = pending === 0;
+      this.uploadButton.textContent = pending === 1 ? "Upload and use" : "Upload";
+    }
+
     async uploadAll() {
+      if (this.uploadButton.disabled) {
+        return;
+      }
+      const batch = this.uploads.filter((upload) => upload.pending);
       this.uploadButton.disabled = true;
-      await Promise.all(this.uploads.filter((upload) => upload.pending).map((upload) => upload.send(this.urls.upload)));
+      const sent = await Promise.all(batch.map((upload) => upload.send(this.urls.upload)));
       this.uploadButton.disabled = false;
-      this.uploadButton.hidden = !this.uploads.some((upload) => upload.pending);
+      this.showUploadButton();
+      // One new picture is the one wanted; a duplicate waits, so that the
+      // editor reads which picture the library already has.
+      if (batch.length === 1 && sent[0] && !batch[0].duplicate) {
+        this.choose(batch[0].picture);
+      }
     }
   }
 
@@ -329,8 +360,25 @@
       this.clearButton = root.querySelector("[data-chooser-clear]");
       this.openButton.hidden = false;
       this.clearButton.hidden = !this.input.value;
-      this.openButton.addEventListener("click", () => chooser.open("picture", (picture) => this.set(picture)));
+      const use = (picture) => this.set(picture);
+      this.openButton.addEventListener("click", () => chooser.open("picture", use));
       this.clearButton.addEventListener("click", () => this.set(null));
+      this.openButton.after(make("span", { className: "picture-chooser__drop-hint", textContent: "or drop a picture here" }));
+      root.addEventListener("dragover", (event) => {
+        if (Array.from(event.dataTransfer.types).includes("Files")) {
+          event.preventDefault();
+          root.classList.add("is-over");
+        }
+      });
+      root.addEventListener("dragleave", () => root.classList.remove("is-over"));
+      root.addEventListener("drop", (event) => {
+        if (!event.dataTransfer.files.length) {
+          return;
+        }
+        event.preventDefault();
+        root.classList.remove("is-over");
+        chooser.openUpload("picture", use, event.dataTransfer.files);
+      });
     }
 
     set(picture) {
