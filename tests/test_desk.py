@@ -299,6 +299,20 @@ def test_a_refused_save_keeps_the_autosave_and_every_input(client, editor):
     assert 'data-autosave-offer=""' in desk_script(response)
 
 
+def test_a_new_story_starts_at_its_headline_and_a_refused_one_at_its_error(
+    client, editor
+):
+    as_user(client, editor)
+    headline = re.compile(r'<input type="text" name="headline"[^>]*>')
+    page = client.get(admin_url(Article, "add")).content.decode()
+    assert "autofocus" in headline.search(page)[0]
+    # Django's script would put the cursor on the publishing bar's first button.
+    assert "admin/js/change_form" not in page
+    refused = client.post(admin_url(Article, "add"), {"headline": ""})
+    assert refused.status_code == 200
+    assert "autofocus" not in headline.search(refused.content.decode())[0]
+
+
 def test_the_form_tells_its_scripts_where_to_keep_and_preview(client, reporter):
     story = make_draft(created_by=reporter)
     as_user(client, reporter)

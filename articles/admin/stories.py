@@ -229,6 +229,15 @@ class ArticleAdmin(DeskMixin, StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmi
         say_what_to_choose(self, db_field, request, kwargs, PLACEHOLDERS)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None and request.method == "GET" and "headline" in form.base_fields:
+            # A new story starts at its headline (change_form.html leaves out
+            # Django's script, which would pick the publishing bar's first button);
+            # a refused save starts at its first error (admin-desk.js).
+            form.base_fields["headline"].widget.attrs["autofocus"] = True
+        return form
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         if "outlet" not in initial and (house := Outlet.objects.house()):

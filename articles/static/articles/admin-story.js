@@ -1,5 +1,6 @@
 // The story form (articles.admin.stories): boxes that scripts build are named
-// as the fields they stand for, so screen readers say "Body" or "Section".
+// as the fields they stand for, so screen readers say "Body" or "Section"; a
+// row added to an inline takes the cursor.
 "use strict";
 
 (() => {
@@ -28,6 +29,14 @@
       if (name) box.setAttribute("aria-label", name);
     }
   }
+
+  // A row added to the byline or the corrections: the cursor goes where the
+  // editor writes next (a correction's text, or the author's box).
+  document.addEventListener("formset:added", (event) => {
+    const row = event.target;
+    const next = row.querySelector("textarea") || row.querySelector(".select2-selection, input:not([type=hidden])");
+    next?.focus();
+  });
 
   document.addEventListener("DOMContentLoaded", () => {
     nameChoiceBoxes();
