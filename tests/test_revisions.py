@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
@@ -154,19 +155,92 @@ def test_it_reverts_a_story_with_its_tags(client, editor):
     )
 
 
-def test_a_reporter_cannot_revert_their_draft_to_a_published_revision(client):
+def revert(client, story, version):
+    url = admin_url(Article, "revision", story.pk, version.pk)
+    page = client.get(url)
+    assert page.status_code == 200
+    return client.post(url, form_data(page, "article_form"))
+
+
+def test_a_reporter_reverting_to_a_published_revision_gets_words_not_publication(
+    client,
+):
     reporter = make_staff("Reporter")
     story = make_article(created_by=reporter, headline="Published once")
     as_user(client, make_staff("Editor"))
     save_through_admin(client, story)
-    save_through_admin(client, story, status="draft")
+    save_through_admin(client, story, status="draft", headline="Taken down")
     published = Version.objects.get_for_object(story).last()
     as_user(client, reporter)
-    url = admin_url(Article, "revision", story.pk, published.pk)
-    response = client.post(url, form_data(client.get(url), "article_form"))
-    assert response.status_code == 403
+    assert revert(client, story, published).status_code == 302
     story.refresh_from_db()
-    assert story.status == Article.Status.DRAFT
+    assert (story.headline, story.status) == ("Published once", Article.Status.DRAFT)
+    assert not story.is_live
+    assert story.created_by == reporter
+
+
+def test_a_reporter_cannot_revert_a_live_story(client):
+    reporter = make_staff("Reporter")
+    story = make_draft(created_by=reporter, headline="Draft words")
+    as_user(client, make_staff("Editor"))
+    save_through_admin(client, story)
+    draft = Version.objects.get_for_object(story).first()
+    save_through_admin(client, story, headline="Live words", move="publish")
+    as_user(client, reporter)
+    url = admin_url(Article, "revision", story.pk, draft.pk)
+    assert (
+        client.post(url, form_data(client.get(url), "article_form")).status_code == 403
+    )
+    story.refresh_from_db()
+    assert story.headline == "Live words" and story.is_live
+
+
+def test_reverting_brings_back_the_words_never_where_the_story_stands(client, editor):
+    story = make_article(headline="Published headline")
+    first_published = story.published_at
+    as_user(client, editor)
+    save_through_admin(client, story)
+    published = Version.objects.get_for_object(story).first()
+    save_through_admin(client, story, status="draft", headline="Taken down")
+    assert revert(client, story, published).status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Published headline"
+    # Off the site it stays: publishing again is a move on the bar, logged.
+    assert (story.status, story.is_live) == (Article.Status.DRAFT, False)
+    assert story.published_at == first_published
+
+
+def test_reverting_a_live_story_to_a_draft_revision_keeps_it_live(client, editor):
+    story = make_draft(headline="Draft words")
+    as_user(client, editor)
+    save_through_admin(client, story)
+    draft = Version.objects.get_for_object(story).first()
+    save_through_admin(client, story, headline="Live words", move="publish")
+    story.refresh_from_db()
+    live_since = story.published_at
+    assert story.is_live
+    assert revert(client, story, draft).status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Draft words"
+    assert story.is_live and story.published_at == live_since
+
+
+def test_a_revert_is_refused_when_a_colleague_saved_after_it_was_opened(client, editor):
+    story = make_draft(headline="First words")
+    as_user(client, editor)
+    save_through_admin(client, story)
+    first = Version.objects.get_for_object(story).first()
+    save_through_admin(client, story, headline="Second words")
+    url = admin_url(Article, "revision", story.pk, first.pk)
+    opened = client.get(url)
+    colleague = Client()
+    as_user(colleague, make_staff("Editor", username="tamar"))
+    save_through_admin(colleague, story, headline="A colleague's words")
+    response = client.post(url, form_data(opened, "article_form"))
+    assert response.status_code == 200
+    assert "after you opened it" in response.content.decode()
+    story.refresh_from_db()
+    assert story.headline == "A colleague's words"
 
 
 def test_it_recovers_a_deleted_story(client, editor):

@@ -167,6 +167,31 @@ class ArticleWorkflowMixin(PublishingBarMixin):
             },
         )
 
+    # Reverting brings back a revision's words, never where the story stood:
+    # its state changes only through a move, which is checked and logged.
+
+    STATE_FIELDS = ("status", "published_at", "updated_at", "created_by_id")
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        story = self.get_object(request, object_id)
+        if story is not None:
+            request._story_state = {
+                name: getattr(story, name) for name in self.STATE_FIELDS
+            }
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        story = super().get_object(request, object_id, from_field)
+        state = getattr(request, "_story_state", None)
+        if story is not None and state is not None:
+            # Read inside the revert, whose transaction holds the revision in
+            # the database: the state goes back as it is now, for the form, the
+            # permission checks, the check for a colleague's save and the save.
+            Article.objects.filter(pk=story.pk).update(**state)
+            for name, value in state.items():
+                setattr(story, name, value)
+        return story
+
     # Only editors bring deleted stories back: a recovered story may be live.
 
     def recoverlist_view(self, request, extra_context=None):
