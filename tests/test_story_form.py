@@ -118,6 +118,22 @@ def test_it_shows_a_reporter_a_live_story_as_readers_see_it(client, reporter):
     assert "edit it again" not in page
 
 
+def test_it_gives_tags_typing_help_only_where_tags_can_be_typed(client, reporter):
+    story = make_article(tags=["Baku"])
+    _, read_only = page_of(
+        as_user(client, reporter), admin_url(Article, "change", story.pk)
+    )
+    tags = read_only[read_only.index("field-tags") :]
+    tags = tags[: tags.index("</fieldset>")]
+    assert '<div class="readonly">Baku</div>' in tags
+    assert 'class="help"' not in tags and "comma" not in tags
+    _, editable = page_of(
+        as_user(client, make_staff("Editor")), admin_url(Article, "change", story.pk)
+    )
+    tags = editable[editable.index("field-tags") :]
+    assert "press Enter" in tags[: tags.index("</fieldset>")]
+
+
 def test_it_says_why_a_story_in_review_cannot_be_changed(client, reporter):
     story = make_article(status=Article.Status.REVIEW, created_by=reporter)
     _, page = page_of(as_user(client, reporter), admin_url(Article, "change", story.pk))

@@ -126,7 +126,9 @@ class Article(models.Model):
         help_text="If this story is a translation, the original story.",
         db_index=False,  # article_translations_idx leads with it
     )
-    tags = TaggableManager(through="articles.TaggedArticle", blank=True)
+    # No help text of its own: the form says how to type tags (TAGS_HELP in the
+    # admin), and a read-only story has nothing to type.
+    tags = TaggableManager(through="articles.TaggedArticle", blank=True, help_text="")
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=False
     )
