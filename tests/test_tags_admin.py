@@ -136,3 +136,20 @@ def test_it_saves_the_tags_as_the_tag_picker_sends_them(client, reporter):
     story = Article.objects.get(headline="Tags from the picker")
     assert sorted(story.tags.names()) == sorted(AWKWARD)
     assert parse_tags(edit_string_for_tags(story.tags.all())) == sorted(AWKWARD)
+
+
+@pytest.mark.parametrize(
+    ("in_use", "typed"),
+    [("Баку", "баку"), ("Ереван", "ЕРЕВАН"), ("Gəncə", "gƏncƏ"), ("Baku", "baku")],
+)
+def test_a_tag_typed_in_another_case_is_the_tag_in_use_in_any_script(
+    client, reporter, in_use, typed
+):
+    make_tags(in_use)
+    story = make_draft(created_by=reporter)
+    as_user(client, reporter)
+    page = client.get(admin_url(Article, "change", story.pk))
+    data = form_data(page, "article_form", tags=f"{typed}, Brand new")
+    assert client.post(admin_url(Article, "change", story.pk), data).status_code == 302
+    assert sorted(story.tags.names()) == sorted([in_use, "Brand new"])
+    assert Tag.objects.filter(name__in=[in_use, typed]).count() == 1

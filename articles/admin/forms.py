@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from articles import images
-from articles.models import Article, Image
+from articles.models import Article, Image, Tag
 
 from . import rules
 from .history import last_change
@@ -130,6 +130,9 @@ class ArticleAdminForm(forms.ModelForm):
                     params={"when": rules.when(at), "zone": rules.newsroom_time()},
                 ),
             )
+
+    def clean_tags(self):
+        return Tag.objects.spelled_as_in_use(self.cleaned_data["tags"])
 
     def _refuse_stale_save(self, opened_at):
         # The admin's form always carries opened_at; a client that leaves it

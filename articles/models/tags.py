@@ -5,6 +5,21 @@ from articles import slugs
 from articles.links import url_for
 
 
+class TagQuerySet(models.QuerySet):
+    def spelled_as_in_use(self, names):
+        """`names`, each one that names a tag in use whatever the case given in
+        that tag's spelling. taggit matches names case-insensitively, but SQLite
+        folds only ASCII letters, so "баку" would make a second tag beside
+        "Баку"; names that differ only in case share an address, which finds
+        the tag in use on any database."""
+        addresses = {slugs.slugify(name, 100, "tag") for name in names}
+        in_use = {
+            tag.name.casefold(): tag.name
+            for tag in self.filter(slug__in=addresses).only("name")
+        }
+        return [in_use.get(name.casefold(), name) for name in names]
+
+
 class Tag(TagBase):
     """A tag on stories (django-taggit's own, with addresses in Latin letters).
 
@@ -19,6 +34,8 @@ class Tag(TagBase):
         help_text="The last part of the tag's address, in Latin letters. Leave "
         "blank to make it from the name, in any script.",
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
