@@ -78,9 +78,17 @@ def test_it_pages_the_library_newest_first(editor):
     assert [p["id"] for p in last["results"]] == [pictures[0].pk]
 
 
+def test_it_finds_one_picture_by_its_number(editor):
+    wanted, _other = make_image(title="Wanted"), make_image(title="Other")
+    assert titles(found(editor, id=str(wanted.pk))) == ["Wanted"]
+    assert found(editor, id="999999")["results"] == []
+
+
 @pytest.mark.parametrize(
     "params, status",
     [
+        ({"id": "twelve"}, 400),
+        ({"id": "0"}, 400),
         ({"page_size": "61"}, 400),
         ({"page_size": "0"}, 400),
         ({"page": "two"}, 400),

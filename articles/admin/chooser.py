@@ -100,6 +100,12 @@ class ChooserSearchMixin:
             )
         query = request.GET.get("q", "").strip()[:LONGEST_QUERY]
         found, _ = self.get_search_results(request, self.get_queryset(request), query)
+        # One by its number: the form's card, for a number typed or restored.
+        if "id" in request.GET:
+            picked = paging.page_number(request.GET["id"])
+            if picked is None:
+                return _refusal(400, "id is a whole number from 1.")
+            found = self.get_queryset(request).filter(pk=picked)
         paginator = Paginator(found, size)
         try:
             page = paginator.page(number)

@@ -199,3 +199,38 @@ def assert_clean(seen):
     assert not seen.foreign_requests()
     quiet = "console: Failed to load resource"
     assert [error for error in seen.errors if not error.startswith(quiet)] == []
+
+
+PICTURES_IN_USE = """
+from articles.models import Article
+for story in Article.objects.filter(lead_image__isnull=False).order_by("pk")[:2]:
+    print(story.pk, story.lead_image_id, story.lead_image.title)
+"""
+
+
+def test_the_card_follows_a_number_typed_or_restored(live_site, new_context):
+    """A number put in the box (typed, or by an autosave's Restore, which sends
+    the same change event) shows that picture's card."""
+    (story, _, _), (_, other, title) = (
+        line.split(" ", 2)
+        for line in live_site.manage(
+            "shell", "--no-imports", "-c", PICTURES_IN_USE
+        ).splitlines()
+    )
+    page = log_in(new_context(), "editor")
+    seen = watch(page, live_site.origin)
+    page.goto(f"/admin/articles/article/{story}/change/")
+    number = page.locator("#id_lead_image")
+    number.fill(other)
+    number.press("Tab")
+    card = page.locator("[data-chooser-card]")
+    expect(card).to_contain_text(title)
+    number.fill("999999")
+    number.press("Tab")
+    expect(card).to_contain_text("No picture numbered “999999” in the library")
+    number.fill("")
+    number.press("Tab")
+    expect(card).to_have_text("No picture chosen.")
+    expect(page.locator("[data-chooser-clear]")).to_be_hidden()
+    page.on("dialog", lambda dialog: dialog.accept())
+    assert_clean(seen)

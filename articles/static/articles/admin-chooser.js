@@ -363,6 +363,12 @@
       const use = (picture) => this.set(picture);
       this.openButton.addEventListener("click", () => chooser.open("picture", use));
       this.clearButton.addEventListener("click", () => this.set(null));
+      // A number typed in the box, or put back by an autosave's Restore.
+      this.input.addEventListener("change", () => {
+        if (!this.setting) {
+          this.look(this.input.value.trim());
+        }
+      });
       this.openButton.after(make("span", { className: "picture-chooser__drop-hint", textContent: "or drop a picture here" }));
       root.addEventListener("dragover", (event) => {
         if (Array.from(event.dataTransfer.types).includes("Files")) {
@@ -383,13 +389,39 @@
 
     set(picture) {
       this.input.value = picture ? picture.id : "";
-      this.clearButton.hidden = !picture;
-      const none = make("p", { className: "picture-chooser__none", textContent: "No picture chosen." });
-      this.card.replaceChildren(...(picture ? this.details(picture) : [none]));
+      this.show(picture, "No picture chosen.");
+      this.setting = true;
       for (const type of ["input", "change"]) {
         this.input.dispatchEvent(new Event(type, { bubbles: true }));
       }
+      this.setting = false;
       this.openButton.focus();
+    }
+
+    show(picture, none) {
+      this.clearButton.hidden = !this.input.value;
+      const note = make("p", { className: "picture-chooser__none", textContent: none });
+      this.card.replaceChildren(...(picture ? this.details(picture) : [note]));
+    }
+
+    async look(number) {
+      if (!number) {
+        this.show(null, "No picture chosen.");
+        return;
+      }
+      const url = new URL(this.chooser.urls.pictures, location.href);
+      url.searchParams.set("id", number);
+      try {
+        const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+        const answer = await response.json();
+        if (this.input.value.trim() !== number) {
+          return; // changed again meanwhile
+        }
+        const picture = response.ok ? answer.results[0] : null;
+        this.show(picture, `No picture numbered “${number}” in the library: saving will say so.`);
+      } catch {
+        // No answer: the number stands, and the save checks it.
+      }
     }
 
     details(picture) {
