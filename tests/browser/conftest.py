@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.site import assert_well_behaved, open_context, watch
-from tests.live import DEMO_PASSWORD  # noqa: F401  (the demo accounts' password)
+from tests.live import DEMO_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,3 +71,25 @@ def site_page(live_site, new_context):
     yield page
     context.close()
     assert_well_behaved(seen)
+
+
+@pytest.fixture
+def sign_in(live_site, new_context):
+    """Signs a demo account in, in a browser of its own, and hands over the
+    page on the admin's home; every page watched to the end of the test."""
+    watches = []
+
+    def sign_in(username, viewport="desktop"):
+        page = new_context(viewport=viewport).new_page()
+        page.set_default_timeout(15_000)
+        watches.append(watch(page, live_site.origin))
+        page.goto("/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url("**/admin/")
+        return page
+
+    yield sign_in
+    for seen in watches:
+        assert_well_behaved(seen)

@@ -20,8 +20,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD
-from tests.browser.site import SCREENSHOTS, assert_well_behaved, drop_files, watch
+from tests.browser.site import SCREENSHOTS, drop_files
 from tests.live import ROOT
 
 pytestmark = pytest.mark.browser
@@ -109,9 +108,6 @@ class Desk:
         """Marks the end of a step, with the counts so far."""
         self.steps.append((name, self.clicks, self.drops, self.submitting_keys))
 
-    def start_counting(self):
-        self.clicks = self.drops = self.submitting_keys = self.loads = 0
-
     def report(self):
         lines = [f"{self.who}: step, then clicks/drops/submitting keys so far"]
         lines += [f"  {name}: {c}/{d}/{k}" for name, c, d, k in self.steps]
@@ -131,26 +127,13 @@ def cleaned_up(live_site):
 
 
 @pytest.fixture
-def desk(live_site, new_context):
-    """Signs a demo account in (not counted) and hands over its counted desk."""
-    watches = []
+def desk(sign_in):
+    """A demo account signed in (not counted), at its counted desk."""
 
-    def sign_in(username, viewport="desktop"):
-        page = new_context(viewport=viewport).new_page()
-        page.set_default_timeout(15_000)
-        watches.append(watch(page, live_site.origin))
-        page.goto("/admin/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_url("**/admin/")
-        counted = Desk(page, username)
-        counted.start_counting()
-        return counted
+    def desk(username):
+        return Desk(sign_in(username), username)
 
-    yield sign_in
-    for seen in watches:
-        assert_well_behaved(seen)
+    return desk
 
 
 def shot(page, name, full_page=False):
@@ -189,11 +172,15 @@ def preview(page):
     return page.frame_locator(".desk-preview__frame:not(.desk-preview__frame--next)")
 
 
-def add_a_story(desk):
+def write(desk, headline, text):
+    """From the admin's home: a new story, its headline and its text."""
     desk.click(desk.page.locator("tr.model-article a.addlink"))
     desk.page.wait_for_selector("#publishing-bar")
     # The headline has the cursor on a new story's form.
     expect(desk.page.locator("#id_headline")).to_be_focused()
+    desk.type(headline)
+    desk.click(body(desk.page))
+    desk.type(text)
 
 
 def tomorrow_morning():
@@ -208,10 +195,7 @@ def test_the_editors_journey_takes_fifteen_actions_or_fewer(
     page = editor.page
 
     # Write a story with a new picture.
-    add_a_story(editor)
-    editor.type(HEADLINE)
-    editor.click(body(page))
-    editor.type(BODY)
+    write(editor, HEADLINE, BODY)
     editor.drop("[data-picture-chooser]", {"bus-depot.jpg": a_new_photo()})
     dialog = page.locator("dialog.media-chooser")
     expect(dialog).to_be_visible()
@@ -286,10 +270,7 @@ def test_the_reporters_journey_ends_published_and_read(desk, cleaned_up, new_con
     page = reporter.page
 
     # Write a story and send it to the editors.
-    add_a_story(reporter)
-    reporter.type(REPORTERS_HEADLINE)
-    reporter.click(body(page))
-    reporter.type(REPORTERS_BODY)
+    write(reporter, REPORTERS_HEADLINE, REPORTERS_BODY)
     choose_section(reporter, "News")
     moves = page.locator("#publishing-bar button[name=move]").all_inner_texts()
     assert "Publish now" not in moves

@@ -7,8 +7,7 @@ var/screenshots/admin/ for people to review."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DEMO_PASSWORD
-from tests.browser.site import SCREENSHOTS, assert_well_behaved, watch
+from tests.browser.site import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -47,27 +46,6 @@ def drafts(live_site):
     live_site.manage("shell", "--no-imports", "-c", SET_UP)
     yield
     assert live_site.manage("shell", "--no-imports", "-c", CLEAN_UP).strip() == "0"
-
-
-@pytest.fixture
-def sign_in(live_site, new_context):
-    """Signs a demo account in, in a browser of its own; every page watched."""
-    watches = []
-
-    def sign_in(username, viewport="desktop"):
-        page = new_context(viewport=viewport).new_page()
-        page.set_default_timeout(10_000)
-        watches.append(watch(page, live_site.origin))
-        page.goto("/admin/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_url("**/admin/")
-        return page
-
-    yield sign_in
-    for seen in watches:
-        assert_well_behaved(seen)
 
 
 def shot(page, name, full_page=True):
