@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.site import assert_well_behaved, open_context, watch
-from tests.live import DEMO_PASSWORD
+from tests.browser.site import assert_well_behaved, log_in, open_context, watch
+from tests.live import DEMO_PASSWORD  # noqa: F401  (the demo accounts' password)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -83,11 +83,7 @@ def sign_in(live_site, new_context):
         page = new_context(viewport=viewport).new_page()
         page.set_default_timeout(15_000)
         watches.append(watch(page, live_site.origin))
-        page.goto("/admin/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_url("**/admin/")
+        log_in(page, username)
         return page
 
     yield sign_in

@@ -4,7 +4,7 @@ import base64
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from tests.live import ROOT
+from tests.live import DEMO_PASSWORD, ROOT
 
 SCREENSHOTS = ROOT / "var" / "screenshots"
 VIEWPORTS = {
@@ -100,6 +100,21 @@ LOAD_ALL_IMAGES = """
   return image.decode().catch(() => null);
 }))
 """
+
+
+def log_in(page, username):
+    """Signs a demo account in on `page`, which ends on the admin's home."""
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def in_view(page, name):
+    """What the window shows (not the whole page) in var/screenshots/admin/."""
+    (SCREENSHOTS / "admin").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin" / f"{name}.png")
 
 
 def screenshot(page, name):

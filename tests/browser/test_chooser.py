@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.site import SCREENSHOTS, drop_files, screenshot, watch
+from tests.browser.site import drop_files, in_view, screenshot, watch
 from tests.browser.test_editor import log_in
 from tests.helpers import jpeg_bytes
 
@@ -60,12 +60,6 @@ def axe_findings(page, selector):
     """axe-core's findings inside `selector` as the page stands; '' if none."""
     results = Axe().run(page, context=selector)
     return results.generate_report() if results.violations_count else ""
-
-
-def in_view(page, name):
-    """What the editor sees: the dialog over the form, not the whole long page."""
-    (SCREENSHOTS / "admin").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "admin" / f"{name}.png")
 
 
 def picture_files(tmp_path):

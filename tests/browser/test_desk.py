@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser import site
 from tests.browser.site import assert_well_behaved, screenshot, watch
 
 pytestmark = pytest.mark.browser
@@ -48,11 +48,7 @@ def cleaned_up(live_site):
 
 def log_in(page, username="editor"):
     page.set_default_timeout(10_000)
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    site.log_in(page, username)
 
 
 def type_story(page):

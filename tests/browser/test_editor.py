@@ -11,7 +11,7 @@ the later readers the old home page and fail the journey.
 
 import pytest
 
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser import site
 from tests.browser.site import screenshot
 from tests.helpers import jpeg_bytes
 
@@ -45,13 +45,10 @@ def journey_cleaned_up(live_site):
 
 
 def log_in(context, username):
+    """A new page in `context`, signed in as `username`, on the admin's home."""
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    site.log_in(page, username)
     return page
 
 

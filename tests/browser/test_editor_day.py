@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.site import SCREENSHOTS, drop_files
+from tests.browser.site import drop_files, in_view, screenshot
 from tests.live import ROOT
 
 pytestmark = pytest.mark.browser
@@ -136,12 +136,6 @@ def desk(sign_in):
     return desk
 
 
-def shot(page, name, full_page=False):
-    folder = SCREENSHOTS / "admin"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=folder / f"{name}.png", full_page=full_page)
-
-
 def said(page):
     return page.locator(".messagelist .success").first.inner_text()
 
@@ -205,7 +199,7 @@ def test_the_editors_journey_takes_fifteen_actions_or_fewer(
     editor.type(CAPTION)
     editor.tab()
     editor.type(CREDIT)
-    shot(page, "day-editor-upload")
+    in_view(page, "day-editor-upload")
     editor.submit_with("Enter")  # "Upload and use"
     expect(dialog).to_be_hidden()
     expect(page.locator("[data-chooser-card]")).to_contain_text(ALT)
@@ -221,7 +215,7 @@ def test_the_editors_journey_takes_fifteen_actions_or_fewer(
     editor.click(page.get_by_role("button", name="Show preview"))
     expect(preview(page).locator("h1")).to_have_text(HEADLINE)
     expect(preview(page).locator(".story__lead img")).to_have_attribute("alt", ALT)
-    shot(page, "day-editor-preview")
+    in_view(page, "day-editor-preview")
     editor.step("previewed")
 
     # Schedule it for tomorrow morning.
@@ -230,7 +224,7 @@ def test_the_editors_journey_takes_fifteen_actions_or_fewer(
     editor.type(day.isoformat())  # the day has the cursor
     editor.click(page.get_by_label("Time (Tbilisi time)"))
     editor.type("09:00")
-    shot(page, "day-editor-schedule")
+    in_view(page, "day-editor-schedule")
     editor.click(page.locator("details[data-panel=schedule] button[value=schedule]"))
     assert (
         said(page) == f"Scheduled: “{HEADLINE}” goes live on {in_words}, Tbilisi time."
@@ -241,7 +235,7 @@ def test_the_editors_journey_takes_fifteen_actions_or_fewer(
     # News moves faster: publish it now.
     editor.click(page.get_by_role("button", name="Publish now"))
     assert said(page) == f"Published: “{HEADLINE}” is live."
-    shot(page, "day-editor-published", full_page=True)
+    screenshot(page, "admin/day-editor-published")
     editor.step("published")
 
     # Add a correction to the live story.
@@ -249,7 +243,7 @@ def test_the_editors_journey_takes_fifteen_actions_or_fewer(
     editor.type(CORRECTION)  # the correction's text has the cursor
     editor.click(page.get_by_role("button", name="Update live story"))
     assert said(page).startswith("Live story updated")
-    shot(page, "day-editor-live")
+    in_view(page, "day-editor-live")
     editor.step("corrected")
 
     print("\n" + editor.report())
@@ -284,7 +278,7 @@ def test_the_reporters_journey_ends_published_and_read(desk, cleaned_up, new_con
     editor.click(queue.get_by_role("link", name=REPORTERS_HEADLINE))
     editor.click(editor.page.get_by_text("Return with comment…"))
     editor.type(COMMENT)  # the comment box has the cursor
-    shot(editor.page, "day-editor-return")
+    in_view(editor.page, "day-editor-return")
     editor.click(editor.page.get_by_role("button", name="Return to the reporter"))
     assert said(editor.page).startswith("Returned to the reporter")
     editor.step("returned with a comment")
@@ -293,7 +287,7 @@ def test_the_reporters_journey_ends_published_and_read(desk, cleaned_up, new_con
     reporter.click(page.get_by_role("link", name="Home", exact=True))
     returned = page.locator(".review-queue__panel", has_text="Returned")
     expect(returned).to_contain_text(COMMENT)
-    shot(page, "day-reporter-returned")
+    in_view(page, "day-reporter-returned")
     reporter.click(returned.get_by_role("link", name=REPORTERS_HEADLINE))
     expect(page.locator("#publishing-bar")).to_contain_text(COMMENT)
     reporter.click(body(page))

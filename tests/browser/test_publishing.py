@@ -7,7 +7,7 @@ var/screenshots/admin/ for people to review."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.site import SCREENSHOTS
+from tests.browser.site import in_view, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +48,6 @@ def drafts(live_site):
     assert live_site.manage("shell", "--no-imports", "-c", CLEAN_UP).strip() == "0"
 
 
-def shot(page, name, full_page=True):
-    folder = SCREENSHOTS / "admin"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=folder / f"{name}.png", full_page=full_page)
-
-
 def said(page):
     return page.locator(".messagelist .success").first.inner_text()
 
@@ -81,27 +75,27 @@ def test_an_editor_publishes_a_draft_from_the_bar(sign_in, drafts, new_context):
     editor = sign_in("editor")
     open_story(editor, EDITORS_DRAFT)
     assert "Draft" in bar(editor).inner_text()
-    shot(editor, "bar-draft-editor", full_page=False)
+    in_view(editor, "bar-draft-editor")
 
     # The bar stays in view at the foot of a long form.
     editor.mouse.wheel(0, 4000)
     editor.wait_for_timeout(200)
     box = bar(editor).bounding_box()
     assert box is not None and 0 <= box["y"] <= 5
-    shot(editor, "bar-draft-editor-scrolled", full_page=False)
+    in_view(editor, "bar-draft-editor-scrolled")
 
     editor.get_by_role("button", name="Publish now").click()
     assert said(editor) == f"Published: “{EDITORS_DRAFT}” is live."
     assert "Live since" in bar(editor).inner_text()
     assert editor.get_by_role("button", name="Publish now").count() == 0
-    shot(editor, "bar-live-editor", full_page=False)
+    in_view(editor, "bar-live-editor")
 
     # Scheduling a live story asks first, on the page.
     editor.get_by_text("Schedule…").click()
     panel = editor.locator("details[data-panel=schedule]")
     assert "takes it off the site now" in panel.inner_text()
     assert panel.get_by_role("button", name="Schedule").is_disabled()
-    shot(editor, "bar-schedule-live-asks-first", full_page=False)
+    in_view(editor, "bar-schedule-live-asks-first")
     assert_accessible(editor, "#publishing-bar")
     editor.keyboard.press("Escape")
 
@@ -118,28 +112,28 @@ def test_a_reporter_submits_gets_a_comment_fixes_and_resubmits(sign_in, drafts):
     reporter.get_by_role("button", name="Submit for review").click()
     assert said(reporter).startswith("Submitted for review: the editors have been told")
     assert "In review since" in bar(reporter).inner_text()
-    shot(reporter, "bar-review-reporter", full_page=False)
+    in_view(reporter, "bar-review-reporter")
 
     editor = sign_in("editor")
     queue = editor.locator(".review-queue__panel", has_text="Awaiting review")
     assert REPORTERS_DRAFT in queue.inner_text()
-    shot(editor, "home-editor")
+    screenshot(editor, "admin/home-editor")
     assert_accessible(editor, ".review-queue")
     queue.get_by_role("link", name=REPORTERS_DRAFT).click()
     editor.get_by_text("Return with comment…").click()
     editor.get_by_label("What needs changing").fill(COMMENT)
-    shot(editor, "bar-return-with-comment", full_page=False)
+    in_view(editor, "bar-return-with-comment")
     editor.get_by_role("button", name="Return to the reporter").click()
     assert said(editor).startswith("Returned to the reporter with your comment")
 
     reporter.goto("/admin/")
     returned = reporter.locator(".review-queue__panel", has_text="Returned")
     assert COMMENT in returned.inner_text()
-    shot(reporter, "home-reporter-returned")
+    screenshot(reporter, "admin/home-reporter-returned")
     assert_accessible(reporter, ".review-queue")
     returned.get_by_role("link", name=REPORTERS_DRAFT).click()
     assert COMMENT in bar(reporter).inner_text()
-    shot(reporter, "bar-returned-reporter", full_page=False)
+    in_view(reporter, "bar-returned-reporter")
     assert_accessible(reporter, "#publishing-bar")
     headline = reporter.locator("#id_headline")
     headline.click()
@@ -162,4 +156,4 @@ def test_the_bar_fits_a_phone(sign_in, drafts):
     width = editor.evaluate("document.documentElement.scrollWidth")
     box = bar(editor).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
-    shot(editor, "bar-draft-phone", full_page=False)
+    in_view(editor, "bar-draft-phone")
