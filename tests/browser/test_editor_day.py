@@ -20,8 +20,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from articles.management import placeholders
 from tests.browser.site import drop_files, in_view, screenshot
-from tests.live import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -143,7 +143,7 @@ def said(page):
 def a_new_photo():
     """A picture no library holds yet: part of a demo photo, so it looks like one."""
     with Image.open(
-        ROOT / "fixtures/media/demo/ocmedia-baku-embassy-rally.jpg"
+        io.BytesIO(placeholders.jpeg("ocmedia-baku-embassy-rally.jpg"))
     ) as photo:
         width, height = photo.size
         part = photo.crop((width // 8, height // 8, width, height)).resize((1600, 1000))

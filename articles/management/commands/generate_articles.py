@@ -2,6 +2,7 @@
 
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -10,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import slugs
+from articles.management import placeholders
 from articles.models import (
     Article,
     Author,
@@ -87,7 +89,6 @@ WORDS = [
     "law",
     "draft",
 ]
-PICTURES = settings.BASE_DIR / "fixtures" / "media" / "demo"
 
 
 class Command(BaseCommand):
@@ -184,7 +185,7 @@ class Cast:
             ignore_conflicts=True,
         )
         cast.tags = list(Tag.objects.filter(name__in=names))
-        cast.pictures = [picture(path) for path in sorted(PICTURES.glob("*.jpg"))]
+        cast.pictures = [picture(name) for name in sorted(placeholders.PLACEHOLDERS)]
         return cast
 
     def story(self, rng, n, now):
@@ -205,15 +206,15 @@ class Cast:
         )
 
 
-def picture(path):
-    title = f"Generated: {path.stem}"
+def picture(name):
+    title = f"Generated: {Path(name).stem}"
     image = Image.objects.filter(title=title).first()
     if image is None:
         image = Image.objects.create(
             title=title,
             alt_text="A crowd in a city square (placeholder picture)",
             credit="Placeholder",
-            file=ContentFile(path.read_bytes(), name=path.name),
+            file=ContentFile(placeholders.jpeg(name), name=name),
         )
     return image
 

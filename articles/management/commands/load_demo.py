@@ -1,5 +1,6 @@
 """Load the demo stories, pictures, prompts and tiers, and the demo accounts."""
 
+import io
 import json
 import os
 import secrets
@@ -16,11 +17,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from articles import images
+from articles.management import placeholders
 from articles.models import Image, Outlet
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_FILE = FIXTURES / "demo.json"
-DEMO_MEDIA = FIXTURES / "media"
 
 # How a demo object is recognised in a database that may hold other content:
 # by what an editor would call it, never by primary key.
@@ -189,12 +190,14 @@ class DemoLoader:
             if record["model"] != "articles.image":
                 continue
             name = record["fields"]["file"]
+            if Path(name).name not in placeholders.PLACEHOLDERS:
+                raise CommandError(f"The demo picture {name} has no placeholder.")
             # Through the same checks and metadata removal as an editor's upload.
-            with File((DEMO_MEDIA / name).open("rb")) as upload:
-                try:
-                    source = images.clean(upload).content
-                except images.Refused as refusal:
-                    raise CommandError(f"The demo picture {name}: {refusal}") from None
+            upload = File(io.BytesIO(placeholders.jpeg(Path(name).name)), name=name)
+            try:
+                source = images.clean(upload).content
+            except images.Refused as refusal:
+                raise CommandError(f"The demo picture {name}: {refusal}") from None
             if default_storage.exists(name):
                 with default_storage.open(name) as stored:
                     if stored.read() == source:
