@@ -89,6 +89,8 @@ def test_it_finds_one_picture_by_its_number(editor):
     [
         ({"id": "twelve"}, 400),
         ({"id": "0"}, 400),
+        ({"id": "١٢"}, 400),
+        ({"id": "1 OR 1=1"}, 400),
         ({"page_size": "61"}, 400),
         ({"page_size": "0"}, 400),
         ({"page": "two"}, 400),

@@ -140,7 +140,14 @@ def test_it_saves_the_tags_as_the_tag_picker_sends_them(client, reporter):
 
 @pytest.mark.parametrize(
     ("in_use", "typed"),
-    [("Баку", "баку"), ("Ереван", "ЕРЕВАН"), ("Gəncə", "gƏncƏ"), ("Baku", "baku")],
+    [
+        ("Баку", "баку"),
+        ("Ереван", "ЕРЕВАН"),
+        ("Gəncə", "gƏncƏ"),
+        ("ბათუმი", "ᲑᲐᲗᲣᲛᲘ"),  # Georgian Mkhedruli, typed in Mtavruli capitals
+        ("Գյումրի", "ԳՅՈՒՄՐԻ"),
+        ("Baku", "baku"),
+    ],
 )
 def test_a_tag_typed_in_another_case_is_the_tag_in_use_in_any_script(
     client, reporter, in_use, typed

@@ -98,14 +98,17 @@ class ChooserSearchMixin:
                 f"page is a whole number from 1, page_size one from 1 to "
                 f"{MAX_CHOOSER_PAGE_SIZE}.",
             )
-        query = request.GET.get("q", "").strip()[:LONGEST_QUERY]
-        found, _ = self.get_search_results(request, self.get_queryset(request), query)
-        # One by its number: the form's card, for a number typed or restored.
         if "id" in request.GET:
+            # One by its number: the form's card, for a number typed or restored.
             picked = paging.page_number(request.GET["id"])
             if picked is None:
                 return _refusal(400, "id is a whole number from 1.")
             found = self.get_queryset(request).filter(pk=picked)
+        else:
+            query = request.GET.get("q", "").strip()[:LONGEST_QUERY]
+            found, _ = self.get_search_results(
+                request, self.get_queryset(request), query
+            )
         paginator = Paginator(found, size)
         try:
             page = paginator.page(number)

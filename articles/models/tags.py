@@ -12,7 +12,7 @@ class TagQuerySet(models.QuerySet):
         folds only ASCII letters, so "баку" would make a second tag beside
         "Баку"; names that differ only in case share an address, which finds
         the tag in use on any database."""
-        addresses = {slugs.slugify(name, 100, "tag") for name in names}
+        addresses = {Tag.address(name) for name in names}
         in_use = {
             tag.name.casefold(): tag.name
             for tag in self.filter(slug__in=addresses).only("name")
@@ -43,8 +43,14 @@ class Tag(TagBase):
     def get_absolute_url(self):
         return url_for("articles:tag", self.slug)
 
+    @classmethod
+    def address(cls, name):
+        """The slug a tag named `name` is given (before any number that keeps
+        it unique)."""
+        return slugs.slugify(name, cls._meta.get_field("slug").max_length, "tag")
+
     def slugify(self, tag, i=None):
-        slug = slugs.slugify(tag, self._meta.get_field("slug").max_length, "tag")
+        slug = self.address(tag)
         return slug if i is None else slugs.numbered(slug, i + 1)
 
 

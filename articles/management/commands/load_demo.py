@@ -190,10 +190,11 @@ class DemoLoader:
             if record["model"] != "articles.image":
                 continue
             name = record["fields"]["file"]
-            if Path(name).name not in placeholders.PLACEHOLDERS:
+            drawn = Path(name).name
+            if drawn not in placeholders.PLACEHOLDERS:
                 raise CommandError(f"The demo picture {name} has no placeholder.")
             # Through the same checks and metadata removal as an editor's upload.
-            upload = File(io.BytesIO(placeholders.jpeg(Path(name).name)), name=name)
+            upload = File(io.BytesIO(placeholders.jpeg(drawn)), name=name)
             try:
                 source = images.clean(upload).content
             except images.Refused as refusal:

@@ -6,8 +6,9 @@
 // with a "newsroom:choose" event). It searches the library, uploads pictures
 // dropped on it (or on the lead picture's field) or picked, one request each
 // with its own progress, and hands back what was chosen: a lone new upload at
-// once ("Upload and use"), several or a duplicate by their "Use" buttons. Everything from the server is written as text, never
-// as markup. Without this script the picture's number box still works.
+// once ("Upload and use"), several or a duplicate by their "Use" buttons.
+// Everything from the server is written as text, never as markup. Without
+// this script the picture's number box still works.
 "use strict";
 
 (() => {
