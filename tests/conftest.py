@@ -17,6 +17,13 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """Each test stores its pictures in a folder of its own: files named by
+    their content, left by an earlier test, would otherwise be found there."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def uncached_pages(settings):
     """Every request renders its page: for counting what rendering costs."""
