@@ -58,3 +58,35 @@ def env_list(name, default):
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def editions(codes, default):
+    """The site's languages as (LANGUAGES, LANGUAGE_CODE), from NEWSROOM_LANGUAGES
+    and NEWSROOM_DEFAULT_LANGUAGE (the first listed when unset).
+
+    Each code must be one Django knows (its admin, date formats and plural
+    rules come with it), written as Django writes it: lower case, such as
+    en, ru, ka, az, hy, tr or pt-br.
+    """
+    from django.conf.locale import LANG_INFO
+
+    seen = []
+    for code in codes:
+        info = LANG_INFO.get(code)
+        if info is None or "fallback" in info:
+            known = ", ".join(sorted(c for c, i in LANG_INFO.items() if "name" in i))
+            raise ImproperlyConfigured(
+                f"NEWSROOM_LANGUAGES: {code!r} is not a language code Django "
+                f"knows; use one of {known}"
+            )
+        if code in seen:
+            raise ImproperlyConfigured(f"NEWSROOM_LANGUAGES lists {code!r} twice")
+        seen.append(code)
+    default = default or seen[0]
+    if default not in seen:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_DEFAULT_LANGUAGE {default!r} must be one of "
+            f"NEWSROOM_LANGUAGES ({', '.join(seen)})"
+        )
+    languages = [(code, LANG_INFO[code]["name_local"]) for code in seen]
+    return languages, default

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
-from newsroom.env import env_bool, env_int, env_list, env_str
+from newsroom.env import editions, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -159,9 +159,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Tbilisi")
 USE_I18N = True
+# The site's language editions: the default one unprefixed (/story/…), the
+# others under their code (/ru/story/…). Each must be a language Django knows
+# and this project has a catalogue for (articles/locale); see articles.editions.
+LANGUAGES, LANGUAGE_CODE = editions(
+    env_list("NEWSROOM_LANGUAGES", ["en"]), env_str("NEWSROOM_DEFAULT_LANGUAGE")
+)
+LOCALE_PATHS = [BASE_DIR / "articles" / "locale"]
+# The language choice of the admin's sign-in page, before a staff member's own.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The newsroom's own date formats (articles/formats).
 FORMAT_MODULE_PATH = ["articles.formats"]
 USE_TZ = True

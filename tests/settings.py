@@ -3,6 +3,7 @@
 import tempfile
 from pathlib import Path
 
+from newsroom.env import editions
 from newsroom.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,3 +17,5 @@ NEWSROOM_CHANGE_STAMP = Path(MEDIA_ROOT) / "changed"
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 # The test client speaks plain http; the HTTPS settings themselves are tested.
 SECURE_SSL_REDIRECT = False
+# The demo's editions: English unprefixed, Russian, Georgian and Azerbaijani.
+LANGUAGES, LANGUAGE_CODE = editions(["en", "ru", "ka", "az"], "en")  # noqa: F405
