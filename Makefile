@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO_ENV := DJANGO_HTTPS=off DJANGO_EMAIL_BACKEND=console
+DEMO_ENV := DJANGO_HTTPS=off DJANGO_EMAIL_BACKEND=console NEWSROOM_LANGUAGES=en,ru,ka,az
 # The browser tests drive the system's Chromium (Debian's `chromium` package).
 CHROMIUM := /usr/bin/chromium
 # The lock: every package pinned, with its hashes, for Python 3.11 on Linux.
@@ -12,7 +12,11 @@ LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes \
 	--python-version 3.11 --python-platform linux \
 	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: demo test bench lint lock install install-dev clean
+.PHONY: demo test bench lint lock install install-dev messages clean
+# The languages the interface is translated into (articles.editions.DESK_LANGUAGES
+# but English, the source); makemessages looks at the project's own files only.
+LOCALES := ru ka az hy tr
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +29,20 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# The interface's catalogues (articles/locale), compiled by Babel: no GNU gettext needed.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard articles/locale/*/LC_MESSAGES/*.po))
+
+articles/locale/%.mo: articles/locale/%.po | $(VENV)/.installed
+	$(BIN)/pybabel --quiet compile --statistics --input-file $< --output-file $@.tmp
+	mv $@.tmp $@
+
+install: $(VENV)/.installed $(CATALOGUES)
+install-dev: $(VENV)/.installed-dev $(CATALOGUES)
+
+## make messages: gather the interface's strings into articles/locale (needs GNU gettext)
+messages: install-dev
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) --no-obsolete -d djangojs $(MESSAGES_IGNORE)
 
 ## make lock: pin pyproject.toml's dependencies, with hashes, in requirements.txt and requirements-dev.txt
 lock: install-dev
@@ -60,3 +76,4 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache
+	find articles/locale -name '*.mo' -delete

@@ -11,11 +11,11 @@ from functools import wraps
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from articles import paging, seo
 from articles.html import body_pieces, split_blocks
+from articles.links import url_for
 from articles.models import Article, Embed, Image
 from articles.search.filters import ArticleFilter
 
@@ -74,7 +74,7 @@ def story_data(article, absolute):
         "slug": article.slug,
         "url": absolute(article.get_absolute_url()),
         "canonical_url": seo.canonical_url(article, absolute),
-        "api_url": absolute(reverse("articles:api-article", args=[article.slug])),
+        "api_url": absolute(url_for("articles:api-article", article.slug)),
         "headline": article.headline,
         "standfirst": article.standfirst,
         "language": article.language,

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.translation import gettext as _
 
 from articles import seo
+from articles.context_processors import section_words
+from articles.links import url_for
 from articles.models import Article, Author, Section, Tag
 
 FEED_STORIES = 30
@@ -18,8 +20,6 @@ FEED_STORIES = 30
 
 class StoryFeed(Feed):
     """The site's latest stories; subclasses narrow them down."""
-
-    language = settings.LANGUAGE_CODE
 
     def __call__(self, request, *args, **kwargs):
         # A copy per request: enclosures need the request's host and scheme.
@@ -35,10 +35,12 @@ class StoryFeed(Feed):
         return settings.NEWSROOM_SITE_NAME
 
     def link(self, obj):
-        return reverse("articles:home")
+        return url_for("articles:home")
 
     def description(self, obj):
-        return f"The latest stories from {settings.NEWSROOM_SITE_NAME}."
+        return _("The latest stories from %(site)s.") % {
+            "site": settings.NEWSROOM_SITE_NAME
+        }
 
     def subtitle(self, obj):  # Atom's name for the description
         return self.description(obj)
@@ -47,7 +49,8 @@ class StoryFeed(Feed):
         return settings.NEWSROOM_SITE_NAME
 
     def stories(self, obj):
-        return Article.objects.published()
+        # The edition's stories; the feed says the edition's language.
+        return Article.objects.published().in_edition()
 
     def items(self, obj):
         return self.stories(obj).for_story()[:FEED_STORIES]
@@ -94,7 +97,10 @@ class ObjectFeed(StoryFeed):
         return get_object_or_404(self.model, slug=slug)
 
     def title(self, obj):
-        return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
+        return f"{self.name(obj)} · {settings.NEWSROOM_SITE_NAME}"
+
+    def name(self, obj):
+        return obj.name
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -107,8 +113,13 @@ class SectionFeed(ObjectFeed):
     model = Section
     story_filter = "section"
 
+    def name(self, obj):
+        return section_words(obj)[0]
+
     def description(self, obj):
-        return obj.description or f"The latest {obj.name} stories."
+        return section_words(obj)[1] or _("The latest %(section)s stories.") % {
+            "section": self.name(obj)
+        }
 
 
 class TagFeed(ObjectFeed):
@@ -116,7 +127,7 @@ class TagFeed(ObjectFeed):
     story_filter = "tags"
 
     def description(self, obj):
-        return f"The latest stories about {obj.name}."
+        return _("The latest stories about %(tag)s.") % {"tag": obj.name}
 
 
 class AuthorFeed(ObjectFeed):
@@ -124,7 +135,7 @@ class AuthorFeed(ObjectFeed):
     story_filter = "authors"
 
     def description(self, obj):
-        return f"The latest stories by {obj.name}."
+        return _("The latest stories by %(author)s.") % {"author": obj.name}
 
 
 class AtomStoryFeed(StoryFeed):

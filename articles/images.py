@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from django.conf import settings
+from django.utils.translation import gettext
 from PIL import Image as PillowImage
 from PIL import ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
@@ -111,19 +112,23 @@ def clean(upload):
 def _check_file(upload):
     max_bytes = settings.NEWSROOM_IMAGE_MAX_BYTES
     if not upload.size:
-        raise Refused("The file is empty.")
+        raise Refused(gettext("The file is empty."))
     if upload.size > max_bytes:
         raise Refused(
-            f"The file is {upload.size / 1e6:.1f} MB; pictures up to "
-            f"{max_bytes / 1e6:g} MB are accepted."
+            gettext(
+                "The file is %(size)s MB; pictures up to %(limit)s MB are accepted."
+            )
+            % {"size": f"{upload.size / 1e6:.1f}", "limit": f"{max_bytes / 1e6:g}"}
         )
     upload.seek(0)
     head = upload.read(512)
     upload.seek(0)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         raise Refused(
-            "This file is a document (SVG or HTML), not a photo. Upload a JPEG, "
-            "PNG, WebP or GIF picture."
+            gettext(
+                "This file is a document (SVG or HTML), not a photo. Upload a JPEG, "
+                "PNG, WebP or GIF picture."
+            )
         )
 
 
@@ -140,8 +145,10 @@ def _open(upload):
         ) from None
     except UnidentifiedImageError:
         raise Refused(
-            "This file is not a picture we can use. Upload a JPEG, PNG, WebP or "
-            "GIF picture (the file's content is checked, not its name)."
+            gettext(
+                "This file is not a picture we can use. Upload a JPEG, PNG, WebP or "
+                "GIF picture (the file's content is checked, not its name)."
+            )
         ) from None
     except DECODE_ERRORS:
         raise Refused(_damaged()) from None
@@ -165,23 +172,34 @@ def _check_shape(size):
     width, height = size
     if height > MAX_SIDE * width:
         raise Refused(
-            f"The picture is too narrow for its height ({width} × {height} "
-            f"pixels): pages show pictures at most {MAX_SIDE:,} times as tall as "
-            "they are wide. Crop it, or cut it into several pictures, and upload "
-            "them again."
+            gettext(
+                "The picture is too narrow for its height (%(width)s × %(height)s "
+                "pixels): pages show pictures at most %(ratio)s times as tall as "
+                "they are wide. Crop it, or cut it into several pictures, and upload "
+                "them again."
+            )
+            % {"width": width, "height": height, "ratio": f"{MAX_SIDE:,}"}
         )
 
 
 def _too_many_pixels(size, max_pixels):
-    measured = f"{size[0]} × {size[1]} pixels; " if size else ""
-    return (
-        f"The picture is too large ({measured}up to {max_pixels / 1e6:g} "
+    limit = {"limit": f"{max_pixels / 1e6:g}"}
+    if not size:
+        return (
+            gettext(
+                "The picture is too large (up to %(limit)s megapixels are accepted). "
+                "Make it smaller and upload it again."
+            )
+            % limit
+        )
+    return gettext(
+        "The picture is too large (%(width)s × %(height)s pixels; up to %(limit)s "
         "megapixels are accepted). Make it smaller and upload it again."
-    )
+    ) % {**limit, "width": size[0], "height": size[1]}
 
 
 def _damaged():
-    return (
+    return gettext(
         "The picture is damaged or incomplete (it could not be read to the end). "
         "Export it again and upload the new file."
     )

@@ -22,11 +22,12 @@ def lockout_response(request, original_response=None, credentials=None):
     from axes.helpers import get_client_username, get_cool_off, get_failure_limit
     from django.contrib import admin
     from django.shortcuts import render
+    from django.utils.translation import gettext
 
     cool_off = get_cool_off(request)
     context = {
         **admin.site.each_context(request),
-        "title": "Signing in is locked",
+        "title": gettext("Signing in is locked"),
         "failure_limit": get_failure_limit(request, credentials),
         "username": get_client_username(request, credentials) or "",
         "minutes": max(1, round(cool_off.total_seconds() / 60)) if cool_off else None,

@@ -8,10 +8,10 @@ fuzzes the API from it. In the app, only articles.urls imports this module.
 from functools import cache
 
 from django.http import JsonResponse
-from django.urls import reverse
 from django.urls.converters import SlugConverter
 
 from articles import api
+from articles.links import url_for
 from articles.models.content import language_validator
 from articles.search.filters import MAX_QUERY_LENGTH
 
@@ -304,7 +304,7 @@ def _read_operations(name, summary, parameters, responses):
 
 def _story_path():
     # reverse() fills a route in and cannot leave a template: a slug stands in.
-    return reverse("articles:api-article", args=["SLUG"]).replace("SLUG", "{slug}")
+    return url_for("articles:api-article", "SLUG").replace("SLUG", "{slug}")
 
 
 INFO = {
@@ -363,7 +363,7 @@ def document():
         # Relative: the API is wherever the site that serves this document is.
         "servers": [{"url": "/"}],
         "paths": {
-            reverse("articles:api-articles"): _list_path(),
+            url_for("articles:api-articles"): _list_path(),
             _story_path(): _detail_path(),
         },
         "components": {

@@ -8,7 +8,9 @@ view really answers, and anything else is rendered afresh or refused.
 
 import re
 
+from django.conf import settings
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 PAGE = "page"
 # "2", never "02", "+2", " 2" or "٢": one address per page of a listing.
@@ -35,8 +37,12 @@ def cached_by(*parameters):
 
 def cache_parameters(path):
     """The query parameters the page at `path` is cached by (none by default)."""
+    # An edition's address resolves in its language (articles.editions), and
+    # the page cache may ask before any language is active.
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     try:
-        view = resolve(path).func
+        with translation.override(language):
+            view = resolve(path).func
     except Resolver404:
         return frozenset()
     return getattr(view, "cache_parameters", frozenset())

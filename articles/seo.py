@@ -6,6 +6,7 @@ build_absolute_uri). article.html renders the result with one loop and the
 |jsonld filter.
 """
 
+from articles import editions
 from articles.html import plain_text
 
 DESCRIPTION_LENGTH = 300
@@ -141,6 +142,17 @@ def article_meta(article, absolute, site_name):
     return [(attribute, name, content) for attribute, name, content in meta if content]
 
 
+def locale_meta(article, versions):
+    """og:locale of the story's edition, and og:locale:alternate of its
+    translations' editions."""
+    own = editions.og_locale(article.edition)
+    others = {editions.og_locale(version.edition) for version in versions} - {own}
+    return [
+        ("property", "og:locale", own),
+        *[("property", "og:locale:alternate", locale) for locale in sorted(others)],
+    ]
+
+
 def alternates(versions, absolute):
     """hreflang links for a story published in several languages, else none.
 
@@ -169,6 +181,7 @@ def for_story(article, absolute, site_name, versions=()):
         "description": description(article),
         "canonical": canonical_url(article, absolute),
         "jsonld": article_jsonld(article, absolute),
-        "meta": article_meta(article, absolute, site_name),
+        "meta": article_meta(article, absolute, site_name)
+        + locale_meta(article, versions),
         "alternates": alternates(list(versions), absolute),
     }

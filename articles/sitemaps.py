@@ -4,22 +4,27 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
+from articles import editions
+from articles.links import url_for, url_in
 from articles.models import Article, Section, Tag
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most this many per sitemap
+# Translation groups looked up per query: well inside SQLite's variable limit.
+GROUPS_PER_QUERY = 500
 
 
 def _canonical_stories():
-    # Partner stories are canonical at their original address, not on this site.
-    return Article.objects.published().filter(original_url="")
+    # The edition's stories; partner stories are canonical at their original
+    # address, not on this site.
+    return Article.objects.published().in_edition().filter(original_url="")
 
 
 def _latest(*moments):
@@ -35,12 +40,37 @@ class CountedSitemap(Sitemap):
 
 class StorySitemap(CountedSitemap):
     def items(self):
+        translated = Article.objects.published().filter(translation_of=OuterRef("pk"))
         return (
             _canonical_stories()
-            .annotate(last_correction=Max("corrections__date"))
-            .only("slug", "published_at")
+            .annotate(
+                last_correction=Max("corrections__date"),
+                is_translated=Exists(translated),
+            )
+            .only("slug", "language", "translation_of", "published_at")
             .order_by("-published_at", "-pk")
         )
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Each story's address, with its published translations' as alternates
+        (xhtml:link hreflang)."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        groups = {
+            url["item"].translation_of_id or url["item"].pk
+            for url in urls
+            if url["item"].translation_of_id or url["item"].is_translated
+        }
+        versions = _versions(groups)
+        for url in urls:
+            story = url["item"]
+            url["alternates"] = [
+                {
+                    "lang_code": version.language,
+                    "location": _on_site(url["location"], version),
+                }
+                for version in versions.get(story.translation_of_id or story.pk, [])
+            ]
+        return urls
 
     def lastmod(self, item):
         return _latest(item.published_at, item.last_correction)
@@ -52,10 +82,35 @@ class StorySitemap(CountedSitemap):
         return _latest(found["published"], found["corrected"])
 
 
+def _versions(groups):
+    """The published stories of each translation group (an original's id)."""
+    versions = {}
+    groups = sorted(groups)
+    for start in range(0, len(groups), GROUPS_PER_QUERY):
+        chunk = groups[start : start + GROUPS_PER_QUERY]
+        for version in (
+            Article.objects.published()
+            .filter(Q(pk__in=chunk) | Q(translation_of__in=chunk))
+            .only("slug", "language", "translation_of")
+            .order_by("pk")
+        ):
+            group = version.translation_of_id or version.pk
+            versions.setdefault(group, []).append(version)
+    return versions
+
+
+def _on_site(location, story):
+    """The absolute address of `story`, on the site `location` is on."""
+    scheme, _, host, _path = location.split("/", 3)
+    return f"{scheme}//{host}{story.get_absolute_url()}"
+
+
 class SectionSitemap(CountedSitemap):
     def items(self):
         return (
-            Section.objects.filter(articles__in=Article.objects.published())
+            Section.objects.filter(
+                articles__in=Article.objects.published().in_edition()
+            )
             .annotate(latest=Max("articles__published_at"))
             .order_by("position", "name")
         )
@@ -64,15 +119,17 @@ class SectionSitemap(CountedSitemap):
         return item.latest
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("published_at"))[
-            "latest"
-        ]
+        return (
+            Article.objects.published()
+            .in_edition()
+            .aggregate(latest=Max("published_at"))["latest"]
+        )
 
 
 class TagSitemap(SectionSitemap):
     def items(self):
         return (
-            Tag.objects.filter(article__in=Article.objects.published())
+            Tag.objects.filter(article__in=Article.objects.published().in_edition())
             .annotate(latest=Max("article__published_at"))
             .order_by("name")
         )
@@ -94,7 +151,8 @@ class NewsSitemap(StorySitemap):
         return item.published_at
 
     def get_urls(self, page=1, site=None, protocol=None):
-        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        # Google News takes no alternates: the story sitemap gives them.
+        urls = CountedSitemap.get_urls(self, page=page, site=site, protocol=protocol)
         for url in urls:
             # Google News takes ISO 639 codes: "az", not "az-Latn".
             url["news_language"] = url["item"].language.split("-")[0].lower()
@@ -131,13 +189,16 @@ def news_sitemap(request):
 
 @require_safe
 def robots_txt(request):
+    """Where crawlers may not go, and every edition's sitemaps."""
     closed = [
         reverse("admin:index"),
-        reverse("articles:preview", args=["token"]).removesuffix("token/"),
-        reverse("articles:search"),
-        reverse("articles:api-articles"),
+        url_for("articles:preview", "token").removesuffix("token/"),
+        url_for("articles:api-articles"),
+        *[url_in(code, "articles:search") for code in editions.codes()],
     ]
     lines = ["User-agent: *", *[f"Disallow: {path}" for path in closed], ""]
-    for name in ("articles:sitemap", "articles:news-sitemap"):
-        lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
+    for code in editions.codes():
+        for name in ("articles:sitemap", "articles:news-sitemap"):
+            address = request.build_absolute_uri(url_in(code, name))
+            lines.append(f"Sitemap: {address}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

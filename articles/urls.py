@@ -2,25 +2,31 @@ from django.urls import path
 
 from articles import api, feeds, openapi, sitemaps, views
 from articles.prompts import views as prompt_views
+from articles.serving.languages import neutral_path
 
 app_name = "articles"
+
+# Every edition has these pages under its prefix (/ru/section/…), but for the
+# neutral ones: one for the whole site, at their unprefixed address only.
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("story/<slug:slug>/", views.article, name="article"),
-    path("preview/<str:token>/", views.preview, name="preview"),
+    neutral_path("preview/<str:token>/", views.preview, name="preview"),
     path("section/<slug:slug>/", views.section, name="section"),
     path("tag/<slug:slug>/", views.tag, name="tag"),
     path("author/<slug:slug>/", views.author, name="author"),
     path("search/", views.search, name="search"),
     path("support/", views.support, name="support"),
-    path("support/go/<int:prompt_id>/", prompt_views.prompt_click, name="prompt_click"),
-    path(
+    neutral_path(
+        "support/go/<int:prompt_id>/", prompt_views.prompt_click, name="prompt_click"
+    ),
+    neutral_path(
         "support/go/<int:prompt_id>/<int:variant_id>/",
         prompt_views.prompt_click,
         name="prompt_variant_click",
     ),
-    path("support/seen/", prompt_views.prompt_seen, name="prompt_seen"),
+    neutral_path("support/seen/", prompt_views.prompt_seen, name="prompt_seen"),
     # Feeds, sitemaps and the API: articles/feeds.py, sitemaps.py, api.py.
     path("feed/", feeds.StoryFeed(), name="feed"),
     path("feed/atom/", feeds.AtomStoryFeed(), name="feed-atom"),
@@ -45,8 +51,7 @@ urlpatterns = [
         sitemaps.sitemap_section,
         name="sitemap-section",
     ),
-    path("robots.txt", sitemaps.robots_txt, name="robots"),
-    path("api/openapi.json", openapi.api_schema, name="api-schema"),
-    path("api/articles/", api.article_list, name="api-articles"),
-    path("api/articles/<slug:slug>/", api.article_detail, name="api-article"),
+    neutral_path("api/openapi.json", openapi.api_schema, name="api-schema"),
+    neutral_path("api/articles/", api.article_list, name="api-articles"),
+    neutral_path("api/articles/<slug:slug>/", api.article_detail, name="api-article"),
 ]

@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from articles import api, paging, prompts, seo
 from articles import search as story_search
-from articles.context_processors import chrome
+from articles.context_processors import chrome, section_words
 from articles.html import body_pieces, split_blocks
+from articles.links import url_for
 from articles.models import (
     Article,
     Author,
@@ -31,7 +31,9 @@ def home(request):
 
 
 def home_context():
-    stories = list(Article.objects.published().for_listing()[:HOME_STORIES])
+    stories = list(
+        Article.objects.published().in_edition().for_listing()[:HOME_STORIES]
+    )
     sections = chrome()["sections"]
     by_section = {section.pk: [] for section in sections}
     for story in stories[1:]:
@@ -46,6 +48,9 @@ def home_context():
 
 def article(request, slug):
     story = get_object_or_404(Article.objects.published().for_story(), slug=slug)
+    if story.edition != request.LANGUAGE_CODE:
+        # A story lives in its own language's edition.
+        return redirect(story, permanent=True)
     return _render_story(request, story)
 
 
@@ -71,6 +76,10 @@ def _render_story(request, story, is_preview=False):
 
 def story_context(request, story, is_preview=False, prompt_preview=None):
     """What the story template needs; `prompt_preview` forces one prompt in (admin)."""
+    # The section as the story's edition names it, in the page and its data.
+    story.section.name, story.section.description = section_words(
+        story.section, story.edition
+    )
     target = prompts.Target.for_article(story)
     body = body_pieces(
         split_blocks(story.body),
@@ -79,8 +88,10 @@ def story_context(request, story, is_preview=False, prompt_preview=None):
     Embed.objects.attach(body)
     Image.objects.attach(body)
     published = Article.objects.published()
+    versions = list(published.versions_of(story))
     return {
         "article": story,
+        "versions": versions,
         "body": body,
         "prompt_target": target,
         "is_preview": is_preview,
@@ -90,7 +101,7 @@ def story_context(request, story, is_preview=False, prompt_preview=None):
             story,
             request.build_absolute_uri,
             settings.NEWSROOM_SITE_NAME,
-            versions=published.versions_of(story),
+            versions=versions,
         ),
     }
 
@@ -113,32 +124,38 @@ def _listing(request, template, stories, **context):
     )
 
 
+def _edition_listing():
+    return Article.objects.published().in_edition().for_listing()
+
+
 @paging.cached_by(paging.PAGE)
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    stories = Article.objects.published().for_listing().filter(section=section)
+    stories = _edition_listing().filter(section=section)
     return _listing(request, "articles/section.html", stories, section=section)
 
 
 @paging.cached_by(paging.PAGE)
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    stories = Article.objects.published().for_listing().filter(tags=tag)
+    stories = _edition_listing().filter(tags=tag)
     return _listing(request, "articles/tag.html", stories, tag=tag)
 
 
 @paging.cached_by(paging.PAGE)
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    stories = Article.objects.published().for_listing().filter(authors=author)
+    stories = _edition_listing().filter(authors=author)
     return _listing(request, "articles/author.html", stories, author=author)
 
 
 @paging.cached_by(paging.PAGE)
 def search(request):
-    filterset = ArticleFilter(
-        request.GET, queryset=Article.objects.published().for_listing()
-    )
+    # The edition's stories, or those of the language the reader asked for.
+    stories = Article.objects.published().for_listing()
+    if not request.GET.get("language"):
+        stories = stories.in_edition()
+    filterset = ArticleFilter(request.GET, queryset=stories)
     valid = filterset.is_valid()
     page = _page(request, filterset.qs if valid else Article.objects.none())
     if valid:
@@ -167,12 +184,16 @@ def _without_page(params):
 
 
 def support(request):
+    house = chrome()["house_outlet"]
     return render(
         request,
         "articles/support.html",
         {
-            "tiers": MembershipTier.objects.filter(is_active=True),
-            "house": chrome()["house_outlet"],
+            "tiers": MembershipTier.objects.filter(is_active=True).in_language(
+                request.LANGUAGE_CODE
+            ),
+            "house": house,
+            "why": house.support_in(request.LANGUAGE_CODE) if house else None,
             "fundraisers": prompts.fundraisers(),
         },
     )
@@ -180,6 +201,6 @@ def support(request):
 
 def not_found(request, exception):
     """The site's own 404 page; the API's JSON error for addresses under the API."""
-    if request.path.startswith(reverse("articles:api-articles")):
+    if request.path.startswith(url_for("articles:api-articles")):
         return api.not_found()
     return defaults.page_not_found(request, exception)

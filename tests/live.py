@@ -3,14 +3,20 @@
 One session-wide site, started the first time a test asks for `live_site`:
 the browser tests drive Chromium against it, and tests of what sits in
 front of Django (gunicorn, the page cache front) send it raw requests.
+A second, `editions_site`, serves another copy of the demo with generated
+stories in every language edition, for the tests of the editions' pages.
+Both copy one set-up of the demo, made once a session.
 """
 
 import http.client
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,10 +107,8 @@ def _wait_until_serving(process, port, timeout=30):
     raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout}s")
 
 
-@pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
-    """The demo site served by gunicorn from a fresh SQLite database."""
-    data = tmp_path_factory.mktemp("site")
+def _site_env(data, static_root):
+    """The environment of a site whose database and media are in `data`."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -115,14 +119,49 @@ def live_site(tmp_path_factory):
         DJANGO_SECRET_KEY="browser-tests-only-" + "x" * 40,
         DJANGO_HTTPS="off",
         DJANGO_EMAIL_BACKEND="console",  # as in make demo: emails go to the log
+        NEWSROOM_LANGUAGES="en,ru,ka,az",  # as in make demo
+        # Each site's workers tell each other of changes, not another site's.
+        NEWSROOM_CHANGE_STAMP=str(data / "changed"),
         DATABASE_URL=f"sqlite:///{data / 'site.sqlite3'}",
         MEDIA_ROOT=str(data / "media"),
-        STATIC_ROOT=str(data / "static"),
+        STATIC_ROOT=str(static_root),
         DEMO_PASSWORD=DEMO_PASSWORD,
         GUNICORN_ACCESS_LOG="/dev/null",
         WEB_CONCURRENCY="2",
     )
-    manage(env, "shell", "--no-imports", "-c", SET_UP_SITE)
+    return env
+
+
+_demo_builds = {}  # a session's temporary folder: its demo build
+
+
+def _demo_build(tmp_path_factory):
+    """The demo set up once a session (SET_UP_SITE): every site serves a copy
+    of it, so a second one costs a file copy instead of another migrate and
+    load. (Not a fixture: tests/conftest.py imports `live_site` alone.)"""
+    session = tmp_path_factory.getbasetemp()
+    if session not in _demo_builds:
+        data = tmp_path_factory.mktemp("demo")
+        env = _site_env(data, data / "static")
+        manage(env, "shell", "--no-imports", "-c", SET_UP_SITE)
+        _demo_builds[session] = data
+    return _demo_builds[session]
+
+
+def _serve(data, demo, set_up=None):
+    """gunicorn serving a copy of the demo build `demo` from `data`: the
+    database and media copied (each site changes its own), the collected
+    static files shared; `set_up`, code for `manage.py shell`, runs on the
+    copy first. Yields the LiveSite until the session ends."""
+    with (
+        closing(sqlite3.connect(demo / "site.sqlite3")) as source,
+        closing(sqlite3.connect(data / "site.sqlite3")) as copy,
+    ):
+        source.backup(copy)
+    shutil.copytree(demo / "media", data / "media")
+    env = _site_env(data, demo / "static")
+    if set_up:
+        manage(env, "shell", "--no-imports", "-c", set_up)
     listener = _listening_socket()
     port = listener.getsockname()[1]
     origin = f"http://127.0.0.1:{port}"
@@ -144,3 +183,29 @@ def live_site(tmp_path_factory):
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    """The demo site served by gunicorn from a database of its own."""
+    yield from _serve(tmp_path_factory.mktemp("site"), _demo_build(tmp_path_factory))
+
+
+# Eight generated stories in each edition but the default one, in its language
+# and script; the same seed gives the same stories every run.
+GENERATE_EDITIONS = """
+from django.core.management import call_command
+for code in ("ru", "ka", "az"):
+    call_command("generate_articles", 8, language=code, seed=1, verbosity=0)
+"""
+
+
+@pytest.fixture(scope="session")
+def editions_site(tmp_path_factory):
+    """Another copy of the demo under gunicorn, with stories in every edition:
+    the shared `live_site` keeps exactly the demo's, which other tests count."""
+    yield from _serve(
+        tmp_path_factory.mktemp("editions"),
+        _demo_build(tmp_path_factory),
+        GENERATE_EDITIONS,
+    )

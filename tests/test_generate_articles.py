@@ -1,18 +1,26 @@
 """generate_articles: a realistic archive for load tests, made quickly and safely."""
 
+import contextlib
 import io
+import re
+import unicodedata
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import models, transaction
+from django.test import override_settings
 
-from articles.models import Article, Byline, SearchDocument
+from articles import slugs
+from articles.management.generated_text import TEXTS
+from articles.models import Article, Author, Byline, SearchDocument, Tag
+from newsroom.env import editions
 
 pytestmark = pytest.mark.django_db
 
 
-def generate(count):
+def generate(count, *options):
     out, err = io.StringIO(), io.StringIO()
-    call_command("generate_articles", count, stdout=out, stderr=err)
+    call_command("generate_articles", count, *options, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -64,3 +72,163 @@ def test_it_refuses_a_count_below_one():
     with pytest.raises(CommandError, match="positive number"):
         generate(0)
     assert not Article.objects.exists()
+
+
+# The test settings' editions are en, ru, ka and az; hy and tr are added here.
+ALL_SIX, _ = editions(["en", "ru", "ka", "az", "hy", "tr"], "en")
+
+
+def configured(code):
+    if code in ("hy", "tr"):
+        return override_settings(LANGUAGES=ALL_SIX)
+    return contextlib.nullcontext()
+
+
+def letters(html):
+    return [c for c in re.sub(r"<[^>]+>", " ", html) if c.isalpha()]
+
+
+def latin(c):  # ə (U+0259) is past Latin Extended-B
+    return unicodedata.name(c, "").startswith("LATIN ")
+
+
+SCRIPTS = {
+    "ru": lambda c: "\u0400" <= c <= "\u04ff",
+    "ka": lambda c: "\u10a0" <= c <= "\u10ff" or "\u1c90" <= c <= "\u1cbf",
+    "hy": lambda c: "\u0530" <= c <= "\u058f",
+    "az": latin,
+    "tr": latin,
+}
+# Letters a Latin text must have some of to be Azerbaijani or Turkish.
+OWN_LETTERS = {"az": set("əğşçıƏĞŞÇ"), "tr": set("çğıöşüÇĞİÖŞÜ")}
+
+
+def mostly_in(code, text):
+    found = letters(text)
+    return found and sum(map(SCRIPTS[code], found)) / len(found) >= 0.95
+
+
+@pytest.mark.parametrize("code", ["ru", "ka", "az", "hy", "tr"])
+def test_it_writes_stories_in_a_language_and_its_script(client, code):
+    with configured(code):
+        out, _ = generate(6, "--language", code)
+        assert f"Created 6 stories in {code}" in out
+        stories = list(Article.objects.published().order_by("slug"))
+        assert len(stories) == 6
+        for story in stories:
+            assert story.language == code
+            assert story.slug.startswith(f"generated-{code}-")
+            assert slugs.SLUG.match(story.slug) and story.slug == story.slug.lower()
+            for text in (story.headline, story.standfirst, story.body):
+                assert mostly_in(code, text), text
+            if code in OWN_LETTERS:
+                assert OWN_LETTERS[code] & set(story.headline), story.headline
+                assert OWN_LETTERS[code] & set(story.body)
+            assert story.body.count("<p>") >= 8
+            tags = list(story.tags.all())
+            assert len(tags) == 3
+            # One of them the tag of the story's own topic and place.
+            assert any(mostly_in(code, tag.name) for tag in tags)
+            assert all(slugs.SLUG.match(tag.slug) for tag in tags)
+            authors = [byline.author for byline in story.bylines.all()]
+            assert len(authors) == 2
+            for author in authors:
+                assert mostly_in(code, author.name), author.name
+                assert author.slug.startswith(f"generated-{code}-author-")
+                assert slugs.SLUG.match(author.slug), author.slug
+        assert client.get(stories[0].get_absolute_url()).status_code == 200
+
+
+def test_georgian_is_not_written_in_capitals():
+    generate(3, "--language", "ka")
+    for story in Article.objects.all():
+        text = story.headline + story.standfirst + story.body
+        assert not re.search("[\u1c90-\u1cbf]", text)  # Mtavruli
+
+
+def test_without_a_language_it_writes_english_in_the_default_language():
+    generate(3)
+    assert set(Article.objects.values_list("language", flat=True)) == {"en"}
+    assert sorted(Article.objects.values_list("slug", flat=True)) == [
+        "generated-000001",
+        "generated-000002",
+        "generated-000003",
+    ]
+    out, _ = generate(3, "--language", "en")
+    assert "already holds 3 generated stories." in out
+
+
+@pytest.mark.parametrize("code", ["fr", "xx", "hy"])
+def test_it_refuses_a_language_the_site_does_not_have(code):
+    with pytest.raises(CommandError) as refused:
+        generate(5, "--language", code)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert repr(code) in message and "en, ru, ka, az" in message
+    assert not Article.objects.exists()
+
+
+def test_it_refuses_a_site_language_it_has_no_words_for():
+    sites, _ = editions(["en", "de"], "en")
+    refused = pytest.raises(CommandError, match="no word lists for 'de'")
+    with override_settings(LANGUAGES=sites), refused:
+        generate(5, "--language", "de")
+    assert not Article.objects.exists()
+
+
+def test_languages_generated_one_after_another_share_one_archive():
+    with override_settings(LANGUAGES=ALL_SIX):
+        for code in ["en", "ru", "ka", "az", "hy", "tr"]:
+            generate(8, "--language", code)
+        out, _ = generate(8, "--language", "ru")
+        assert "already holds 8 generated stories in ru" in out
+        out, _ = generate(10, "--language", "ka")
+        assert "Created 2 stories in ka (10 generated in ka in all)" in out
+    counts = dict(
+        Article.objects.values_list("language").annotate(n=models.Count("pk"))
+    )
+    assert counts == {"en": 8, "ru": 8, "ka": 10, "az": 8, "hy": 8, "tr": 8}
+    for code in TEXTS:
+        authors = Author.objects.filter(bylines__article__language=code).distinct()
+        assert authors
+        assert all(a.slug.startswith(f"generated-{code}-author-") for a in authors)
+    english = Author.objects.filter(bylines__article__language="en").distinct()
+    assert all(a.slug.startswith("generated-author-") for a in english)
+
+
+def test_a_tag_name_whose_address_is_taken_gets_a_numbered_one():
+    # Every address a generated Azerbaijani tag could have, taken by another
+    # tag (as "Gence'de enerji" takes gencede-enerji from "Gəncədə enerji").
+    text = TEXTS["az"]
+    taken = {
+        Tag.address(text.tag.format(topic=topic[0], place_in=place[1]))
+        for place in text.places
+        for topic in text.topics
+    }
+    Tag.objects.bulk_create(Tag(name=f"taken {slug}", slug=slug) for slug in taken)
+    generate(4, "--language", "az")
+    for story in Article.objects.all():
+        tags = list(story.tags.all())
+        assert len(tags) == 3
+        assert all(re.fullmatch(r"[-a-z0-9]+-2", tag.slug) for tag in tags)
+
+
+def test_the_same_seed_writes_the_same_stories():
+    def written(seed):
+        with transaction.atomic():
+            generate(4, "--language", "ru", "--seed", str(seed))
+            stories = list(
+                Article.objects.order_by("slug").values_list(
+                    "slug", "headline", "standfirst", "body", "section__slug"
+                )
+            )
+            bylines = list(
+                Byline.objects.order_by("article__slug", "position").values_list(
+                    "author__name"
+                )
+            )
+            transaction.set_rollback(True)
+        return stories, bylines
+
+    assert written(7) == written(7)
+    assert written(7) != written(8)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.helpers import (
     make_article,
@@ -18,54 +18,68 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-LISTS_NO_STORY = {
+LISTS_NO_STORY = (
     "/support/",
     "/robots.txt",
     "/sitemap-sections.xml",
     "/sitemap-tags.xml",
-}
+)
 
 
-def public_urls(visible, section, author, outlet):
-    story_api = reverse("articles:api-article", args=[visible.slug])
-    feeds = [
-        reverse(name, args=args)
-        for name, args in [
-            ("articles:feed", []),
-            ("articles:feed-atom", []),
-            ("articles:section-feed", [section.slug]),
-            ("articles:section-feed-atom", [section.slug]),
-            ("articles:tag-feed", ["leak"]),
-            ("articles:tag-feed-atom", ["leak"]),
-            ("articles:author-feed", [author.slug]),
-            ("articles:author-feed-atom", [author.slug]),
+def public_urls(visible, section, author, outlet, code):
+    """Every public address that might show a story of the edition `code`."""
+    with translation.override(code):
+        feeds = [
+            reverse(name, args=args)
+            for name, args in [
+                ("articles:feed", []),
+                ("articles:feed-atom", []),
+                ("articles:section-feed", [section.slug]),
+                ("articles:section-feed-atom", [section.slug]),
+                ("articles:tag-feed", ["leak"]),
+                ("articles:tag-feed-atom", ["leak"]),
+                ("articles:author-feed", [author.slug]),
+                ("articles:author-feed-atom", [author.slug]),
+            ]
         ]
-    ]
+        home = reverse("articles:home")
+        pages = [
+            home,
+            visible.get_absolute_url(),
+            section.get_absolute_url(),
+            reverse("articles:tag", args=["leak"]),
+            author.get_absolute_url(),
+            f"{home}search/?q=leakword",
+            f"{home}search/?section={section.slug}&tag=leak&author={author.slug}",
+            f"{home}search/?outlet={outlet.slug}&language={code}",
+            f"{home}support/",
+            *feeds,
+            *[
+                f"{home}{name}"
+                for name in [
+                    "sitemap.xml",
+                    "sitemap-stories.xml",
+                    "sitemap-sections.xml",
+                    "sitemap-tags.xml",
+                    "sitemap-news.xml",
+                ]
+            ],
+        ]
     return [
-        "/",
-        visible.get_absolute_url(),
-        section.get_absolute_url(),
-        reverse("articles:tag", args=["leak"]),
-        author.get_absolute_url(),
-        "/search/?q=leakword",
-        f"/search/?section={section.slug}&tag=leak&author={author.slug}",
-        f"/search/?outlet={outlet.slug}&language=en",
-        "/support/",
-        *feeds,
-        "/sitemap.xml",
-        "/sitemap-stories.xml",
-        "/sitemap-sections.xml",
-        "/sitemap-tags.xml",
-        "/sitemap-news.xml",
+        *pages,
         "/robots.txt",
         "/api/articles/",
         "/api/articles/?q=leakword&page_size=100",
         f"/api/articles/?tag=leak&section={section.slug}",
-        story_api,
+        f"/api/articles/?language={code}",
+        reverse("articles:api-article", args=[visible.slug]),
     ]
 
 
-def test_it_shows_unpublished_stories_on_no_page_feed_sitemap_search_or_api(client):
+@pytest.mark.parametrize("code", ["en", "ru", "ka", "az"])
+def test_it_shows_unpublished_stories_on_no_page_feed_sitemap_search_or_api(
+    client, code
+):
     section = make_section()
     author = make_author()
     outlet = make_outlet(slug="leak-outlet")
@@ -75,32 +89,36 @@ def test_it_shows_unpublished_stories_on_no_page_feed_sitemap_search_or_api(clie
         "outlet": outlet,
         "tags": ["leak"],
         "body": "<p>A leakword paragraph.</p>",
+        "language": code,
     }
     visible = make_article(
         headline="Visible leakword story",
         published_at=timezone.now() - timedelta(hours=1),
         **shared,
     )
+    # The hidden stories are in the visible one's language (its edition's
+    # pages) and translations of it (its alternates and switcher).
     hidden = [
-        make_draft(headline="Hidden draft", translation_of=visible, **shared),
-        make_article(
-            headline="Hidden in review",
-            status="review",
-            translation_of=visible,
-            language="ru",
-            **shared,
-        ),
-        make_scheduled(
-            headline="Hidden scheduled", translation_of=visible, language="az", **shared
-        ),
+        make_draft(headline="Hidden draft", **shared),
+        make_article(headline="Hidden in review", status="review", **shared),
+        make_scheduled(headline="Hidden scheduled", **shared),
+        *[
+            make_scheduled(
+                headline=f"Hidden translation {other}",
+                **{**shared, "language": other},
+                translation_of=visible,
+            )
+            for other in ["en", "ru", "ka", "az"]
+            if other != code
+        ],
     ]
-    for url in public_urls(visible, section, author, outlet):
+    for url in public_urls(visible, section, author, outlet, code):
         response = client.get(url)
         assert response.status_code == 200, url
         content = response.content.decode()
         if response["Content-Type"].startswith("application/json"):
             content = json.dumps(response.json(), ensure_ascii=False)
-        if url not in LISTS_NO_STORY:
+        if not url.endswith(LISTS_NO_STORY):
             assert visible.slug in content, url
         for story in hidden:
             assert story.headline not in content, (url, story.headline)

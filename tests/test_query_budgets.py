@@ -59,7 +59,7 @@ PAGES = {
     "author feed": (lambda site: site.author.get_absolute_url() + "feed/", 5, 5),
     "sitemap": (lambda site: reverse("articles:sitemap"), 6, 6),
     "news sitemap": (lambda site: reverse("articles:news-sitemap"), 2, 2),
-    "robots": (lambda site: reverse("articles:robots"), 0, 0),
+    "robots": (lambda site: reverse("robots"), 0, 0),
     "api list": (lambda site: reverse("articles:api-articles"), 5, 5),
     "api story": (
         lambda site: reverse("articles:api-article", args=[site.story.slug]),

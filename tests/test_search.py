@@ -17,6 +17,7 @@ from articles.models import Article, SearchDocument, Tag
 from articles.search import excerpt, marked
 from articles.search import query as search_query
 from articles.search.filters import ArticleFilter
+from articles.search.index import text_config
 from tests.helpers import (
     make_article,
     make_author,
@@ -206,6 +207,40 @@ def test_it_stems_english_words_on_postgresql_only(client):
     assert found == (["Rally outside parliament"] if POSTGRESQL else [])
 
 
+def test_each_edition_searches_in_its_languages_way(client):
+    make_article(
+        headline="Митинги у посольства",
+        language="ru",
+        body="<p>Жители Баку вышли на улицы.</p>",
+    )
+    make_article(
+        headline="აქციები საელჩოსთან",
+        language="ka",
+        body="<p>ბაქოს მოსახლეობა ქუჩაში გამოვიდა.</p>",
+    )
+    make_article(headline="Bakılılar küçəyə çıxdı", language="az")
+    # Words as they are written, a part of one, any case: on both databases.
+    assert headlines(client.get("/ru/search/?q=МИТИНГИ")) == ["Митинги у посольства"]
+    assert headlines(client.get("/ru/search/?q=жители")) == ["Митинги у посольства"]
+    assert headlines(client.get("/ka/search/?q=აქციები")) == ["აქციები საელჩოსთან"]
+    assert headlines(client.get("/az/search/?q=bakililar")) == [
+        "Bakılılar küçəyə çıxdı"
+    ]
+    # Another form of a Russian word: PostgreSQL's Russian stemming finds it.
+    found = headlines(client.get("/ru/search/?q=митинг"))
+    assert found == ["Митинги у посольства"]
+    found = headlines(client.get("/ru/search/?q=посольство"))
+    assert found == (["Митинги у посольства"] if POSTGRESQL else [])
+
+
+def test_each_story_is_indexed_in_its_languages_configuration():
+    assert text_config("ru") == "russian"
+    assert text_config("en") == "english"
+    assert text_config("tr") == "turkish"
+    assert text_config("az-Latn") == "simple"
+    assert text_config("ka") == "simple"
+
+
 def test_on_postgresql_it_ranks_only_the_most_recent_matches(client, monkeypatch):
     monkeypatch.setattr(search_query, "RANKED_MATCHES", 2)
     oldest = make_article(headline="Tbilisi tbilisi tbilisi")
@@ -393,7 +428,8 @@ def test_it_filters_by_section_tag_author_outlet_and_language(client):
         "language=az-Latn",
         "q=wanted&section=culture&tag=theatre&author=nino&outlet=jamnews",
     ]:
-        response = client.get(f"/search/?{query}")
+        # The story lives in the Azerbaijani edition.
+        response = client.get(f"/az/search/?{query}")
         assert response.status_code == 200, query
         assert headlines(response) == [wanted.headline], query
 

@@ -78,7 +78,7 @@ def test_the_news_article_data_describes_a_house_story(client):
         {
             "@type": "Person",
             "name": "Mariam Nikuradze",
-            "url": "http://testserver/author/mariam/",
+            "url": "http://testserver/ka/author/mariam/",
         }
     ]
     assert data["publisher"] == {
@@ -220,7 +220,8 @@ def test_translations_link_to_each_other_with_hreflang(client):
         )
         assert sorted(links) == sorted(expected)
     alone = make_article()
-    assert 'hreflang="' not in page_of(client, alone)
+    # The language switcher still names each edition (hreflang on its links).
+    assert '<link rel="alternate" hreflang' not in page_of(client, alone)
 
 
 def test_editors_set_the_original_of_a_translation_in_the_admin(editor_client):
@@ -288,7 +289,8 @@ def test_the_story_page_costs_the_same_queries_however_much_it_links_to(
     client.get(story.get_absolute_url())  # the shared caches refill after changes
     with django_assert_max_num_queries(budget):
         page = client.get(story.get_absolute_url()).content.decode()
-    assert page.count('hreflang="') == 2  # all versions are English: one + default
+    # All versions are English: one alternate, and the default.
+    assert page.count('<link rel="alternate" hreflang="') == 2
 
 
 def test_the_page_title_description_and_canonical_link_come_from_seo_alone(client):

@@ -2,8 +2,8 @@
 
 The rule (docs/decisions.md): names keep their script; slugs are Latin,
 transliterated from the name. Every public page that links to a tag,
-section, author or story named in Cyrillic, Georgian, Armenian or
-Azerbaijani answers 200, and so does every page it links to.
+section, author or story named in Cyrillic, Georgian, Armenian,
+Azerbaijani or Turkish answers 200, and so does every page it links to.
 """
 
 import json
@@ -33,6 +33,9 @@ NAMES = {
     "Bakılılar": "bakililar",
     "Azərbaycan": "azerbaycan",
     "Şəki və Gəncə": "seki-ve-gence",
+    "Türkiye’de seçim": "turkiyede-secim",
+    "İstanbul Şişli": "istanbul-sisli",
+    "Çanakkale Boğazı": "canakkale-bogazi",
     "Vladimir Putin": "vladimir-putin",
 }
 

@@ -11,16 +11,19 @@ Registration happens on import of the modules below, one per area:
 - site: outlets, sections, authors and tags;
 - history: revisions compared field by field, and who changed a story last;
 - audit: the read-only admin log;
-- forms: the admin's own forms.
+- forms: the admin's own forms;
+- catalog: the words of the admin's own scripts, in the editor's language
+  (Django's JavaScript catalog, admin:newsroom_jsi18n).
 
 The admin is the top floor beside views: it imports models, helpers and the
 prompts package; nothing below imports it.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import audit, media, prompts, site, stories  # noqa: F401  (registration)
 
-admin.site.site_header = "Newsroom"
-admin.site.site_title = "Newsroom admin"
-admin.site.index_title = "Stories, pictures and appeals"
+admin.site.site_header = _("Newsroom")
+admin.site.site_title = _("Newsroom admin")
+admin.site.index_title = _("Stories, pictures and appeals")

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
 from django.urls import NoReverseMatch
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 @admin.register(LogEntry)
@@ -25,14 +27,16 @@ class LogEntryAdmin(admin.ModelAdmin):
         # The record of who did what is not for editing, by anyone.
         return False
 
-    @admin.display(description="Action", ordering="action_flag")
+    @admin.display(description=_("Action"), ordering="action_flag")
     def action(self, entry):
         return entry.get_action_flag_display()
 
-    @admin.display(description="Object", ordering="object_repr")
+    @admin.display(description=_("Object"), ordering="object_repr")
     def object_link(self, entry):
         if entry.action_flag == DELETION:
-            return format_html("{} <em>(deleted)</em>", entry.object_repr)
+            return format_html(
+                gettext("{object} <em>(deleted)</em>"), object=entry.object_repr
+            )
         try:
             url = entry.get_admin_url()
         except NoReverseMatch:
@@ -41,6 +45,6 @@ class LogEntryAdmin(admin.ModelAdmin):
             return entry.object_repr
         return format_html('<a href="{}">{}</a>', url, entry.object_repr)
 
-    @admin.display(description="What happened")
+    @admin.display(description=_("What happened"))
     def message(self, entry):
         return entry.get_change_message()

@@ -13,11 +13,14 @@ from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from articles import paging
 from articles.html import embed_marker, picture_marker, placed_media, plain_text
 from articles.models import Embed, Image
 
+from .catalog import CATALOG
 from .forms import ImageUploadForm
 
 # Thumbnails in the chooser are drawn at most this many pixels a side.
@@ -88,21 +91,24 @@ class ChooserSearchMixin:
 
     def chooser_view(self, request):
         if not self.has_view_permission(request):
-            return _refusal(403, "You may not see these.")
+            return _refusal(403, gettext("You may not see these."))
         number = paging.page_number(request.GET.get("page") or None)
         size = request.GET.get("page_size") or str(CHOOSER_PAGE_SIZE)
         size = paging.page_number(size)
         if number is None or size is None or size > MAX_CHOOSER_PAGE_SIZE:
             return _refusal(
                 400,
-                f"page is a whole number from 1, page_size one from 1 to "
-                f"{MAX_CHOOSER_PAGE_SIZE}.",
+                gettext(
+                    "page is a whole number from 1, page_size one from 1 to "
+                    "%(largest)s."
+                )
+                % {"largest": MAX_CHOOSER_PAGE_SIZE},
             )
         if "id" in request.GET:
             # One by its number: the form's card, for a number typed or restored.
             picked = paging.page_number(request.GET["id"])
             if picked is None:
-                return _refusal(400, "id is a whole number from 1.")
+                return _refusal(400, gettext("id is a whole number from 1."))
             found = self.get_queryset(request).filter(pk=picked)
         else:
             query = request.GET.get("q", "").strip()[:LONGEST_QUERY]
@@ -113,7 +119,14 @@ class ChooserSearchMixin:
         try:
             page = paginator.page(number)
         except EmptyPage:
-            return _refusal(404, f"There are {paginator.num_pages} pages.")
+            pages = paginator.num_pages
+            return _refusal(
+                404,
+                ngettext(
+                    "There is %(count)s page.", "There are %(count)s pages.", pages
+                )
+                % {"count": pages},
+            )
         return JsonResponse(
             {
                 "count": paginator.count,
@@ -149,11 +162,11 @@ class ImageChooserMixin(ChooserSearchMixin):
         """One picture uploaded: 201 with it; 200 with the picture already in the
         library if it is the same; 400 with the form's messages if refused."""
         if request.method != "POST":
-            response = _refusal(405, "Send the picture with POST.")
+            response = _refusal(405, gettext("Send the picture with POST."))
             response["Allow"] = "POST"
             return response
         if not self.has_add_permission(request):
-            return _refusal(403, "You may not add pictures.")
+            return _refusal(403, gettext("You may not add pictures."))
         form = ImageUploadForm(request.POST, request.FILES)
         if not form.is_valid() and form.duplicate is None:
             errors = {
@@ -166,8 +179,10 @@ class ImageChooserMixin(ChooserSearchMixin):
             return JsonResponse(
                 {
                     "duplicate": True,
-                    "message": "This picture is already in the library as "
-                    f"“{form.duplicate}”.",
+                    "message": gettext(
+                        "This picture is already in the library as “%(title)s”."
+                    )
+                    % {"title": form.duplicate},
                     "picture": picture_data(form.duplicate),
                 }
             )
@@ -188,10 +203,10 @@ class ImageChooserMixin(ChooserSearchMixin):
 
 
 def camera_credit_note(credit):
-    return (
-        f"The credit “{credit}” was taken from the camera's data; check it before "
+    return gettext(
+        "The credit “%(credit)s” was taken from the camera's data; check it before "
         "publishing."
-    )
+    ) % {"credit": credit}
 
 
 class PictureChooserWidget(forms.TextInput):
@@ -204,7 +219,7 @@ class PictureChooserWidget(forms.TextInput):
 
     class Media:
         css = {"all": ["articles/admin-chooser.css"]}
-        js = ["articles/admin-chooser.js"]
+        js = [CATALOG, "articles/admin-chooser.js"]
 
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "numeric", "size": 8, **(attrs or {})})
@@ -232,11 +247,11 @@ class PictureChooserWidget(forms.TextInput):
         return render_to_string(self.chooser_template_name, context)
 
 
-EMBED_MISSING = (
+EMBED_MISSING = _(
     "The body places an embed “%(slug)s” that does not exist: create it under "
     "Embeds or remove the marker."
 )
-PICTURE_MISSING = (
+PICTURE_MISSING = _(
     "The body places a picture “%(id)s” that does not exist: choose another with "
     "the toolbar's Picture button or remove the marker."
 )
@@ -262,7 +277,7 @@ def check_placed_media(body):
         raise ValidationError(errors)
 
 
-BODY_HELP = (
+BODY_HELP = _(
     "Place a picture or an embed with the Picture and Embed buttons of the "
     "toolbar: each puts its marker, [picture:number] or [embed:name], alone in "
     "a paragraph."
@@ -281,7 +296,7 @@ class StoryMediaMixin:
             # No related-object links beside it: they open popup windows.
             formfield.widget = PictureChooserWidget()
             formfield.widget.is_required = formfield.required
-            formfield.error_messages["invalid_choice"] = (
+            formfield.error_messages["invalid_choice"] = _(
                 "There is no picture with this number. Choose one with “Choose a "
                 "picture…”, or find its number under Images."
             )

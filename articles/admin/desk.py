@@ -31,12 +31,14 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles import slugs, views
 from articles.html import sanitise_body
 from articles.models import Article, Autosave, Tag
 
+from .catalog import CATALOG
 from .rules import when
 
 AUTOSAVE_MAX_BYTES = 1024 * 1024
@@ -141,13 +143,17 @@ def first_error(form, formsets) -> str:
     if not form.is_valid():
         name, errors = next(iter(form.errors.items()))
         label = form.fields[name].label if name in form.fields else None
-        return f"{capfirst(label)}: {errors[0]}" if label else errors[0]
+        return _labelled(label, errors[0]) if label else errors[0]
     for formset in formsets:
         if not formset.is_valid():
-            return (
-                f"{capfirst(formset.model._meta.verbose_name)}: {_row_error(formset)}"
-            )
+            return _labelled(formset.model._meta.verbose_name, _row_error(formset))
     return ""
+
+
+def _labelled(label, error):
+    """An error with the name of the field it is about: "Headline: …"."""
+    # Translators: a field's name, then what is wrong with it.
+    return gettext("%(field)s: %(error)s") % {"field": capfirst(label), "error": error}
 
 
 def _row_error(formset):
@@ -159,7 +165,7 @@ def _row_error(formset):
         for name, errors in row.errors.items()
     )
     label = row.fields[name].label if name in row.fields else None
-    return f"{capfirst(label)}: {errors[0]}" if label else errors[0]
+    return _labelled(label, errors[0]) if label else errors[0]
 
 
 def _named_tags(names):
@@ -383,4 +389,6 @@ class DeskMixin:
                 "defer": True,
             },
         )
-        return Media(js=[desk, preview], css={"all": ["articles/admin-desk.css"]})
+        return Media(
+            js=[CATALOG, desk, preview], css={"all": ["articles/admin-desk.css"]}
+        )

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles import images
 from articles.models import Article, Image, Tag
@@ -33,17 +35,19 @@ class ArticleAdminForm(forms.ModelForm):
     schedule_at = forms.SplitDateTimeField(required=False, widget=AdminSplitDateTime)
     confirm_offline = forms.BooleanField(
         required=False,
-        label="Take it off the site until then",
+        label=_("Take it off the site until then"),
         widget=forms.CheckboxInput(attrs={"value": "yes"}),
     )
     publish_as_new = forms.BooleanField(
-        required=False, label="Publish as new (today's date)"
+        required=False, label=_("Publish as new (today's date)")
     )
     return_comment = forms.CharField(
         required=False,
         max_length=2000,
-        label="What needs changing",
-        help_text="The reporter reads this with the story; it is kept in its history.",
+        label=_("What needs changing"),
+        help_text=_(
+            "The reporter reads this with the story; it is kept in its history."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     BAR_FIELDS = (
@@ -63,9 +67,12 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["opened_at"].initial = self.instance.updated_at.isoformat()
         zone = rules.newsroom_time()
-        self.fields["schedule_at"].label = f"Publish at ({zone})"
+        self.fields["schedule_at"].label = gettext("Publish at (%(zone)s)") % {
+            "zone": zone
+        }
         day, time = self.fields["schedule_at"].widget.widgets
-        day.attrs["aria-label"], time.attrs["aria-label"] = "Date", f"Time ({zone})"
+        day.attrs["aria-label"] = gettext("Date")
+        time.attrs["aria-label"] = gettext("Time (%(zone)s)") % {"zone": zone}
 
     @cached_property
     def changed_data(self):
@@ -98,7 +105,9 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "return_comment",
                 forms.ValidationError(
-                    "Say what needs changing: the reporter reads it with the story.",
+                    gettext(
+                        "Say what needs changing: the reporter reads it with the story."
+                    ),
                     code="required",
                 ),
             )
@@ -124,8 +133,10 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "confirm_offline",
                 forms.ValidationError(
-                    "This story is live: scheduling it takes it off the site until "
-                    "%(when)s, %(zone)s. Tick the box to go ahead, or keep it live.",
+                    gettext(
+                        "This story is live: scheduling it takes it off the site until "
+                        "%(when)s, %(zone)s. Tick the box to go ahead, or keep it live."
+                    ),
                     code="confirm_offline",
                     params={"when": rules.when(at), "zone": rules.newsroom_time()},
                 ),
@@ -151,10 +162,12 @@ class ArticleAdminForm(forms.ModelForm):
             return
         change = last_change(self.instance, since=current)
         raise forms.ValidationError(
-            "%(who)s changed this story on %(when)s, after you opened it. Nothing "
-            "was saved, so their changes are safe, and your text is still in this "
-            "form. Open the story again in a new tab to see their version, then "
-            "copy your changes across and save there.",
+            gettext(
+                "%(who)s changed this story on %(when)s, after you opened it. Nothing "
+                "was saved, so their changes are safe, and your text is still in this "
+                "form. Open the story again in a new tab to see their version, then "
+                "copy your changes across and save there."
+            ),
             code="stale",
             params={"who": change.who, "when": rules.when(change.at)},
         )
@@ -162,16 +175,16 @@ class ArticleAdminForm(forms.ModelForm):
 
 class ScheduleForm(forms.Form):
     publish_at = forms.SplitDateTimeField(
-        label="Publish at",
+        label=_("Publish at"),
         widget=AdminSplitDateTime,
-        help_text="The stories go live by themselves at this time.",
+        help_text=_("The stories go live by themselves at this time."),
     )
 
     def clean_publish_at(self):
         publish_at = self.cleaned_data["publish_at"]
         if publish_at <= timezone.now():
             raise forms.ValidationError(
-                "Choose a time in the future, or use “Publish now”."
+                gettext("Choose a time in the future, or use “Publish now”.")
             )
         return publish_at
 
@@ -184,8 +197,11 @@ class EmbedWorkflowForm(forms.ModelForm):
         if self.user is not None and not rules.can_change_embed(self.user, slug):
             # A new embed would fill a marker a live story already carries.
             raise forms.ValidationError(
-                "A story you may not edit places an embed with this name, so this "
-                "embed would appear in it. Choose another name, or ask an editor.",
+                gettext(
+                    "A story you may not edit places an embed with this name, so "
+                    "this embed would appear in it. Choose another name, or ask an "
+                    "editor."
+                ),
                 code="shown_elsewhere",
             )
         return slug
@@ -211,9 +227,11 @@ class PictureField(forms.FileField):
 
 class ImageForm(forms.ModelForm):
     file = PictureField(
-        label="Picture",
-        help_text="A JPEG, PNG, WebP or GIF (first frame). Location, camera and all "
-        "other hidden data are removed when it is saved.",
+        label=_("Picture"),
+        help_text=_(
+            "A JPEG, PNG, WebP or GIF (first frame). Location, camera and all "
+            "other hidden data are removed when it is saved."
+        ),
     )
 
     class Meta:
@@ -242,10 +260,15 @@ class ImageForm(forms.ModelForm):
         if self.duplicate:
             raise forms.ValidationError(
                 format_html(
-                    'This picture is already in the library as “<a href="{}">{}</a>”: '
-                    "use that one rather than a second copy.",
-                    reverse("admin:articles_image_change", args=[self.duplicate.pk]),
-                    self.duplicate,
+                    gettext(
+                        "This picture is already in the library as "
+                        '“<a href="{url}">{title}</a>”: use that one rather than a '
+                        "second copy."
+                    ),
+                    url=reverse(
+                        "admin:articles_image_change", args=[self.duplicate.pk]
+                    ),
+                    title=self.duplicate,
                 ),
                 code="duplicate",
             )
@@ -269,9 +292,11 @@ class ImageUploadForm(ImageForm):
         fields = ["file", "title", "alt_text", "caption", "credit"]
         # Said beside the file's name in the chooser, so each names its field.
         error_messages = {
-            "title": {"required": "Give the picture a title, to find it by."},
+            "title": {"required": _("Give the picture a title, to find it by.")},
             "alt_text": {
-                "required": "Describe what the picture shows (its alt text), for "
-                "readers who cannot see it: a picture is not kept without one."
+                "required": _(
+                    "Describe what the picture shows (its alt text), for "
+                    "readers who cannot see it: a picture is not kept without one."
+                )
             },
         }

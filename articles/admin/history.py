@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -38,7 +39,7 @@ class Change:
 
 def _name(user):
     if user is None:
-        return "Someone (not recorded)"
+        return gettext("Someone (not recorded)")
     return user.get_full_name() or user.get_username()
 
 
@@ -141,12 +142,14 @@ def _display(model_field, value):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
         related = model_field.related_model._base_manager.filter(pk=value).first()
-        return str(related) if related else f"#{value} (deleted)"
+        if related is None:
+            return gettext("#%(id)s (deleted)") % {"id": value}
+        return str(related)
     if isinstance(model_field, models.ManyToManyField):
         related = model_field.related_model._base_manager.filter(pk__in=value)
         return ", ".join(str(obj) for obj in related) or "—"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):
@@ -234,8 +237,10 @@ class HistoryAdmin(VersionAdmin):
             # Saved by an earlier release whose fields this one cannot read.
             self.message_user(
                 request,
-                "One of these revisions can no longer be read, so they cannot be "
-                "compared. Compare two later revisions.",
+                gettext(
+                    "One of these revisions can no longer be read, so they cannot be "
+                    "compared. Compare two later revisions."
+                ),
                 messages.WARNING,
             )
             return redirect(reverse(admin_urlname(self.opts, "history"), args=[obj.pk]))
@@ -244,7 +249,7 @@ class HistoryAdmin(VersionAdmin):
             "admin/articles/revision_compare.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Compare revisions of “{obj}”",
+                "title": gettext("Compare revisions of “%(object)s”") % {"object": obj},
                 "opts": self.opts,
                 "object": obj,
                 "old": old,

@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reversion.errors import RevertError
 from reversion.models import Version
 
@@ -98,17 +100,17 @@ class ImageAdmin(ImageChooserMixin, PictureWorkflowMixin, HistoryAdmin):
     def list_thumbnail(self, obj):
         return thumbnail(obj)
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def large_preview(self, obj):
         if not obj.pk or not obj.has_renditions():
-            return "Save the picture to see it here and set its focal point."
+            return gettext("Save the picture to see it here and set its focal point.")
         return render_to_string("admin/articles/image_focal_point.html", {"image": obj})
 
-    @admin.display(description="Used in")
+    @admin.display(description=_("Used in"))
     def used_in(self, obj):
         uses = usage_links(obj) if obj.pk else []
         if not uses:
-            return "Nothing yet."
+            return gettext("Nothing yet.")
         return format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((u,) for u in uses))
         )
@@ -154,8 +156,11 @@ class ImageAdmin(ImageChooserMixin, PictureWorkflowMixin, HistoryAdmin):
             return None
         self.message_user(
             request,
-            "This version's picture file was deleted when the picture was replaced "
-            "or deleted, so it cannot be restored. Upload the picture again instead.",
+            gettext(
+                "This version's picture file was deleted when the picture was "
+                "replaced or deleted, so it cannot be restored. Upload the picture "
+                "again instead."
+            ),
             messages.ERROR,
         )
         return redirect(back)
@@ -166,8 +171,10 @@ class ImageAdmin(ImageChooserMixin, PictureWorkflowMixin, HistoryAdmin):
         deleted, counts, perms_needed, _protected = super().get_deleted_objects(
             objs, request
         )
+        # Translators: a picture's title, then where it is used.
+        in_use = gettext("“{picture}”, {use}")
         protected = [
-            format_html("“{}”, {}", image, use)
+            format_html(in_use, picture=image, use=use)
             for image in objs
             for use in usage_links(image)
         ]
@@ -175,12 +182,15 @@ class ImageAdmin(ImageChooserMixin, PictureWorkflowMixin, HistoryAdmin):
 
 
 def usage_links(image):
+    # Translators: where a picture is used ("lead image of the story"), then a
+    # link to that story, author or outlet.
+    use = gettext('{role} <a href="{url}">{name}</a>')
     return [
         format_html(
-            '{} <a href="{}">{}</a>',
-            role,
-            reverse(admin_urlname(used_by._meta, "change"), args=[used_by.pk]),
-            used_by,
+            use,
+            role=role,
+            url=reverse(admin_urlname(used_by._meta, "change"), args=[used_by.pk]),
+            name=used_by,
         )
         for role, used_by in image.where_used()
     ]

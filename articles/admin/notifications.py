@@ -18,6 +18,8 @@ from django.core import mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from articles.models import Article
 
@@ -26,22 +28,60 @@ from . import rules
 logger = logging.getLogger(__name__)
 Move = rules.Move
 
-SUBJECTS = {
-    Move.SUBMIT: "For review: {headline}",
-    Move.RETURN: "Returned to you: {headline}",
-    Move.PUBLISH: "Published: {headline}",
-    Move.SCHEDULE: "Scheduled: {headline}",
-}
-BODIES = {
-    Move.SUBMIT: "{actor} submitted “{headline}” for review.\n\n"
-    "Read it, then publish, schedule or return it with a comment:\n{link}\n",
-    Move.RETURN: "{actor} returned “{headline}” to you with a comment:\n\n"
-    "{comment}\n\nMake the changes, then submit it again:\n{link}\n",
-    Move.PUBLISH: "{actor} published “{headline}”. Readers see it at\n{page}\n\n"
-    "The story in the admin:\n{link}\n",
-    Move.SCHEDULE: "{actor} scheduled “{headline}”: it goes live by itself on "
-    "{at}, {zone}.\n\nThe story in the admin:\n{link}\n",
-}
+# The moves that tell someone. Their words are translated as each message is
+# written (_words), in the language active then, never at import.
+MOVES = frozenset({Move.SUBMIT, Move.RETURN, Move.PUBLISH, Move.SCHEDULE})
+
+
+def _words(move: str, values: dict) -> tuple[str, list[str]]:
+    """A move's subject and the lines of its body, in the active language.
+
+    `values` fills the placeholders: actor, headline, comment, link (the story
+    in the admin), page (the story on the site), at and zone (when it goes live).
+    """
+    if move == Move.SUBMIT:
+        subject = gettext("For review: %(headline)s")
+        lines = [
+            gettext("%(actor)s submitted “%(headline)s” for review.") % values,
+            "",
+            gettext("Read it, then publish, schedule or return it with a comment:"),
+            values["link"],
+        ]
+    elif move == Move.RETURN:
+        subject = gettext("Returned to you: %(headline)s")
+        lines = [
+            gettext("%(actor)s returned “%(headline)s” to you with a comment:")
+            % values,
+            "",
+            values["comment"],
+            "",
+            gettext("Make the changes, then submit it again:"),
+            values["link"],
+        ]
+    elif move == Move.PUBLISH:
+        subject = gettext("Published: %(headline)s")
+        lines = [
+            # Translators: the story's address on the site follows, on a line of its own.
+            gettext("%(actor)s published “%(headline)s”. Readers see it at") % values,
+            values["page"],
+            "",
+            gettext("The story in the admin:"),
+            values["link"],
+        ]
+    else:
+        subject = gettext("Scheduled: %(headline)s")
+        lines = [
+            # Translators: "at" is a date and time, "zone" a time zone ("Tbilisi time").
+            gettext(
+                "%(actor)s scheduled “%(headline)s”: it goes live by itself on "
+                "%(at)s, %(zone)s."
+            )
+            % values,
+            "",
+            gettext("The story in the admin:"),
+            values["link"],
+        ]
+    return subject % values, lines
 
 
 def _name(user) -> str:
@@ -76,19 +116,21 @@ def authors(story: Article):
 
 
 def recipients(story: Article, move: str, actor_id: int) -> list:
+    """(email, admin language) of each person to tell; "" for no language chosen."""
     people = editors() if move == Move.SUBMIT else authors(story)
-    return list(
-        people.exclude(email="")
+    return [
+        (email, language or "")
+        for email, language in people.exclude(email="")
         .exclude(pk=actor_id)
         .distinct()
         .order_by("pk")
-        .values_list("email", flat=True)
-    )
+        .values_list("email", "staff_profile__language")
+    ]
 
 
 def story_moved(*, request, article: Article, move: str, comment: str = "") -> None:
     """Tell the people `move` concerns, once the transaction commits."""
-    if move not in SUBJECTS:
+    if move not in MOVES:
         return
     send = partial(
         _send,
@@ -104,17 +146,24 @@ def story_moved(*, request, article: Article, move: str, comment: str = "") -> N
 def _message(story: Article, move: str, *, actor, comment: str, origin: str):
     headline = " ".join(story.headline.split())
     change = reverse("admin:articles_article_change", args=[story.pk])
-    body = BODIES[move].format(
-        actor=_name(actor),
-        headline=headline,
-        comment=comment,
-        link=origin + change,
-        page=origin + story.get_absolute_url(),
-        at=rules.when(story.published_at) if story.published_at else "",
-        zone=rules.newsroom_time(),
+    subject, lines = _words(
+        move,
+        {
+            "actor": _name(actor),
+            "headline": headline,
+            "comment": comment,
+            "link": origin + change,
+            "page": origin + story.get_absolute_url(),
+            "at": rules.when(story.published_at) if story.published_at else "",
+            "zone": rules.newsroom_time(),
+        },
     )
-    signature = f"\n-- \n{settings.NEWSROOM_SITE_NAME} newsroom\n"
-    return SUBJECTS[move].format(headline=headline), body + signature
+    # Translators: the signature of the emails the newsroom's staff are sent.
+    team = gettext("%(site_name)s newsroom") % {
+        "site_name": settings.NEWSROOM_SITE_NAME
+    }
+    body = "\n".join(lines) + "\n"
+    return subject, f"{body}\n-- \n{team}\n"
 
 
 def _send(*, story_id, move, actor, comment, origin) -> None:
@@ -124,8 +173,14 @@ def _send(*, story_id, move, actor, comment, origin) -> None:
     addresses = recipients(story, move, actor.pk)
     if not addresses:
         return
-    subject, body = _message(story, move, actor=actor, comment=comment, origin=origin)
-    messages = [mail.EmailMessage(subject, body, to=[address]) for address in addresses]
+    messages = []
+    for address, language in addresses:
+        # Each person reads it in the language they chose for their admin.
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject, body = _message(
+                story, move, actor=actor, comment=comment, origin=origin
+            )
+        messages.append(mail.EmailMessage(subject, body, to=[address]))
     try:
         with mail.get_connection() as connection:
             connection.send_messages(messages)

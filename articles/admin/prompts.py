@@ -10,8 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from articles import views
@@ -19,6 +22,7 @@ from articles.models import Article, MembershipPrompt, MembershipTier, PromptVar
 from articles.prompts import figures
 
 from .history import HistoryAdmin
+from .translations import TierTranslationInline
 from .widgets import ZONED_TIMES, compact
 
 FIGURE_DAYS = (7, 30, 90, 365)
@@ -30,10 +34,16 @@ class PromptVariantInline(admin.StackedInline):
     model = PromptVariant
     extra = 0
     fields = ["name", "weight", "heading", "body", "button_label"]
-    verbose_name = "variant (A/B test)"
-    verbose_name_plural = (
+    verbose_name = _("variant (A/B test)")
+    verbose_name_plural = _(
         "variants: other wordings shown to a share of readers, to compare their figures"
     )
+
+
+def _seen_in_recent_days():
+    return ngettext("Seen (%(days)s day)", "Seen (%(days)s days)", DEFAULT_DAYS) % {
+        "days": DEFAULT_DAYS
+    }
 
 
 def chosen_days(request):
@@ -56,24 +66,26 @@ class PromptFiguresMixin:
             )
         )
 
-    @admin.display(description=f"Seen ({DEFAULT_DAYS} days)")
+    @admin.display(description=lazy(_seen_in_recent_days, str)())
     def impressions_recent(self, obj):
         return obj.impressions_sum
 
-    @admin.display(description="Clicks")
+    @admin.display(description=_("Clicks"))
     def clicks_recent(self, obj):
         return obj.clicks_sum
 
-    @admin.display(description="Click-through")
+    @admin.display(description=_("Click-through"))
     def ctr_recent(self, obj):
         return figures.Figures("", obj.impressions_sum, obj.clicks_sum).ctr_display
 
-    @admin.display(description="Figures and preview")
+    @admin.display(description=_("Figures and preview"))
     def figures_link(self, obj):
         return format_html(
-            '<a href="{}">Figures</a><br><a href="{}">Preview</a>',
+            '<a href="{}">{}</a><br><a href="{}">{}</a>',
             reverse("admin:articles_membershipprompt_figures", args=[obj.pk]),
+            gettext("Figures"),
             reverse("admin:articles_membershipprompt_preview", args=[obj.pk]),
+            gettext("Preview"),
         )
 
     def get_urls(self):
@@ -120,7 +132,7 @@ class PromptFiguresMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": prompt,
-            "title": f"Figures: {prompt}",
+            "title": gettext("Figures: %(prompt)s") % {"prompt": prompt},
             "prompt": prompt,
             "days": days,
             "day_choices": FIGURE_DAYS,
@@ -133,8 +145,10 @@ class PromptFiguresMixin:
                 )
             ),
             "per_day": per_day,
-            "impressions_chart": figures.bar_chart(per_day, "impressions", "Seen"),
-            "clicks_chart": figures.bar_chart(per_day, "clicks", "Clicks"),
+            "impressions_chart": figures.bar_chart(
+                per_day, "impressions", gettext("Seen")
+            ),
+            "clicks_chart": figures.bar_chart(per_day, "clicks", gettext("Clicks")),
         }
         return TemplateResponse(request, "admin/articles/prompt_figures.html", context)
 
@@ -160,7 +174,9 @@ class PromptFiguresMixin:
         story = stories.filter(pk=story_id).first() if story_id.isdigit() else None
         story = story or stories.first()
         if story is None:
-            messages.warning(request, "Write a story first: prompts preview on one.")
+            messages.warning(
+                request, gettext("Write a story first: prompts preview on one.")
+            )
             return redirect("admin:articles_membershipprompt_change", prompt.pk)
         variant = request.GET.get("variant", "0")
         keys = [version.variant_key for version in prompt.versions]
@@ -197,7 +213,11 @@ class PromptListForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["aria-label"] = f"{field.label}: {self.instance}"
+            # Translators: what a box of the prompt list changes, for which prompt.
+            field.widget.attrs["aria-label"] = gettext("%(field)s: %(prompt)s") % {
+                "field": field.label,
+                "prompt": self.instance,
+            }
 
 
 @admin.register(MembershipPrompt)
@@ -233,16 +253,16 @@ class MembershipPromptAdmin(PromptFiguresMixin, HistoryAdmin):
             {"fields": ["name", "placement", "paragraph", "kind", "rendered_preview"]},
         ),
         (
-            "Appeal",
+            _("Appeal"),
             {"fields": ["heading", "body", "button_label", "button_url", "weight"]},
         ),
-        ("When", {"fields": ["is_active", "starts_at", "ends_at", "priority"]}),
+        (_("When"), {"fields": ["is_active", "starts_at", "ends_at", "priority"]}),
         (
-            "Where (leave empty for everywhere)",
+            _("Where (leave empty for everywhere)"),
             {"fields": ["sections", "tags", "outlets", "languages"]},
         ),
         (
-            "Each reader",
+            _("Each reader"),
             {"fields": ["dismissal", "dismiss_days", "max_views_per_week"]},
         ),
     ]
@@ -250,7 +270,7 @@ class MembershipPromptAdmin(PromptFiguresMixin, HistoryAdmin):
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=PromptListForm, **kwargs)
 
-    @admin.display(description="Prompt", ordering="name")
+    @admin.display(description=_("Prompt"), ordering="name")
     def prompt(self, obj):
         return format_html(
             '{}<br><span class="prompt-list__where">{} · {}</span>',
@@ -259,19 +279,25 @@ class MembershipPromptAdmin(PromptFiguresMixin, HistoryAdmin):
             obj.get_kind_display().lower(),
         )
 
-    @admin.display(description="Runs", ordering="starts_at")
+    @admin.display(description=_("Runs"), ordering="starts_at")
     def window(self, obj):
         limits = [
-            format_html("{} {}", word, compact(moment, time=False))
-            for word, moment in (("from", obj.starts_at), ("until", obj.ends_at))
+            format_html(words, day=compact(moment, time=False))
+            for words, moment in (
+                # Translators: a prompt runs from a day, "until" another.
+                (gettext("from {day}"), obj.starts_at),
+                (gettext("until {day}"), obj.ends_at),
+            )
             if moment
         ]
-        return format_html_join(mark_safe("<br>"), "{}", zip(limits)) or "Always"
+        return format_html_join(mark_safe("<br>"), "{}", zip(limits)) or gettext(
+            "Always"
+        )
 
-    @admin.display(description="How it looks")
+    @admin.display(description=_("How it looks"))
     def rendered_preview(self, obj):
         if not obj.pk:
-            return "Save the prompt to see how it looks."
+            return gettext("Save the prompt to see how it looks.")
         return render_to_string(
             "admin/articles/prompt_preview.html",
             {
@@ -290,14 +316,17 @@ class MembershipTierAdmin(HistoryAdmin):
     class Media:
         css = {"all": ["articles/admin-preview.css"]}
 
+    # The tier's name and benefits in the other editions' languages.
+    inlines = [TierTranslationInline]
+
     list_display = ["name", "amount", "currency", "interval", "is_active", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["is_active", "interval"]
     search_fields = ["name"]
     readonly_fields = ["rendered_preview"]
 
-    @admin.display(description="How it looks")
+    @admin.display(description=_("How it looks"))
     def rendered_preview(self, obj):
         if not obj.pk:
-            return "Save the tier to see how it looks."
+            return gettext("Save the tier to see how it looks.")
         return render_to_string("admin/articles/tier_preview.html", {"tier": obj})

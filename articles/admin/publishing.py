@@ -19,6 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
@@ -30,10 +33,10 @@ Status = Article.Status
 
 # What the plain buttons say.
 LABELS = {
-    Move.SUBMIT: "Submit for review",
-    Move.WITHDRAW: "Withdraw from review",
-    Move.PUBLISH: "Publish now",
-    Move.UPDATE: "Update live story",
+    Move.SUBMIT: _("Submit for review"),
+    Move.WITHDRAW: _("Withdraw from review"),
+    Move.PUBLISH: _("Publish now"),
+    Move.UPDATE: _("Update live story"),
 }
 # Schedule and Return open a panel first; Unpublish comes last, after them.
 APART = {Move.SCHEDULE, Move.RETURN, Move.UNPUBLISH}
@@ -78,26 +81,30 @@ def logged_moves(story: Article) -> dict:
 
 def state_in_words(story: Article, moves: dict) -> str:
     """Where the story stands, as an editor would say it."""
-    zone = rules.newsroom_time()
     if story.pk is None:
-        return "New story, not saved yet"
+        return gettext("New story, not saved yet")
+    at = {"zone": rules.newsroom_time()}
+    if story.published_at:
+        at["when"] = rules.when(story.published_at)
     if story.is_scheduled:
-        return f"Scheduled for {rules.when(story.published_at)}, {zone}"
+        # Translators: "zone" is the newsroom's time zone: "Tbilisi time", "UTC".
+        return gettext("Scheduled for %(when)s, %(zone)s") % at
     if story.is_live:
-        return f"Live since {rules.when(story.published_at)}, {zone}"
+        return gettext("Live since %(when)s, %(zone)s") % at
     if story.status == Status.REVIEW and (submitted := moves.get("submitted")):
-        return (
-            f"In review since {rules.when(submitted.at)}, {zone} "
-            f"(submitted by {submitted.who})"
-        )
+        return gettext("In review since %(when)s, %(zone)s (submitted by %(who)s)") % {
+            **at,
+            "when": rules.when(submitted.at),
+            "who": submitted.who,
+        }
     if story.status == Status.REVIEW:
-        return "In review"
+        return pgettext("story state", "In review")
     if rules.was_published(story):
         return (
-            f"Draft, taken off the site; first published "
-            f"{rules.when(story.published_at)}, {zone}"
+            gettext("Draft, taken off the site; first published %(when)s, %(zone)s")
+            % at
         )
-    return "Draft"
+    return pgettext("story state", "Draft")
 
 
 def returned_note(moves: dict):
@@ -114,7 +121,9 @@ def returned_note(moves: dict):
 
 
 def _save_label(story: Article) -> str:
-    return "Save draft" if story.status == Status.DRAFT else "Save changes"
+    if story.status == Status.DRAFT:
+        return gettext("Save draft")
+    return gettext("Save changes")
 
 
 def _buttons(story: Article, moves) -> list:
@@ -149,36 +158,54 @@ def publishing_bar(request, story: Article, *, may_delete: bool) -> Bar:
 
 
 SAID = {
-    Move.SUBMIT: "Submitted for review: the editors have been told about “{story}”.",
-    Move.WITHDRAW: "Withdrawn from review: “{story}” is a draft again, yours to edit.",
-    Move.RETURN: "Returned to the reporter with your comment: they have been told "
-    "about “{story}”.",
-    Move.UNPUBLISH: "Unpublished: “{story}” is off the site and back to draft.",
-    Move.UPDATE: "Live story updated: readers see the changes to “{story}” now.",
+    Move.SUBMIT: _(
+        "Submitted for review: the editors have been told about “%(story)s”."
+    ),
+    Move.WITHDRAW: _(
+        "Withdrawn from review: “%(story)s” is a draft again, yours to edit."
+    ),
+    Move.RETURN: _(
+        "Returned to the reporter with your comment: they have been told "
+        "about “%(story)s”."
+    ),
+    Move.UNPUBLISH: _("Unpublished: “%(story)s” is off the site and back to draft."),
+    Move.UPDATE: _("Live story updated: readers see the changes to “%(story)s” now."),
 }
 
 
 def outcome_message(story: Article, move: str, words: str, *, was_live: bool) -> str:
     """What a save did, for the person who pressed the button."""
+    said = {"story": story, "zone": rules.newsroom_time()}
+    if story.published_at:
+        said["when"] = rules.when(story.published_at)
     if move in SAID:
-        return SAID[move].format(story=story)
+        return SAID[move] % said
     if move == Move.PUBLISH:
-        again = words.startswith(f"{rules.PUBLISHED} again")
-        kept = " It keeps its first publication date." if again else ""
-        return f"Published: “{story}” is live.{kept}"
-    at = (
-        f"{rules.when(story.published_at)}, {rules.newsroom_time()}"
-        if story.published_at
-        else ""
-    )
+        if words.startswith(f"{rules.PUBLISHED} again"):
+            return (
+                gettext(
+                    "Published: “%(story)s” is live. It keeps its first publication date."
+                )
+                % said
+            )
+        return gettext("Published: “%(story)s” is live.") % said
     if move == Move.SCHEDULE:
-        offline = " It is off the site until then." if was_live else ""
-        return f"Scheduled: “{story}” goes live on {at}.{offline}"
+        if was_live:
+            return (
+                gettext(
+                    "Scheduled: “%(story)s” goes live on %(when)s, %(zone)s. It is off "
+                    "the site until then."
+                )
+                % said
+            )
+        return gettext("Scheduled: “%(story)s” goes live on %(when)s, %(zone)s.") % said
     if story.is_scheduled:
-        return f"Saved: “{story}” stays scheduled for {at}."
+        return (
+            gettext("Saved: “%(story)s” stays scheduled for %(when)s, %(zone)s.") % said
+        )
     if story.status == Status.REVIEW:
-        return f"Saved: “{story}” stays in review."
-    return f"Draft saved: “{story}”."
+        return gettext("Saved: “%(story)s” stays in review.") % said
+    return gettext("Draft saved: “%(story)s”.") % said
 
 
 @dataclass
@@ -242,7 +269,9 @@ class PublishingBarMixin:
         said = outcome.words if outcome.words.endswith("”") else outcome.words + "."
         if message in ([], [{"added": {}}]):
             return said
-        details = LogEntry(change_message=json.dumps(message)).get_change_message()
+        # Kept as the log's words are, in English, not in this editor's language.
+        with translation.override("en"):
+            details = LogEntry(change_message=json.dumps(message)).get_change_message()
         return f"{said} {details}"
 
     def response_add(self, request, obj, post_url_continue=None):

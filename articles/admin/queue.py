@@ -14,6 +14,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
@@ -47,7 +49,7 @@ class Moved:
 
 def _name(user) -> str:
     if user is None:
-        return "someone"
+        return gettext("someone")
     return user.get_full_name() or user.get_username()
 
 
@@ -118,9 +120,12 @@ def _panel(title, empty, state, stories, say):
     return panel
 
 
-def _by(moves, kind):
+def _said(moves, kind, words, words_by, **values):
+    """`words`, or `words_by` naming who made the move of `kind` if the log says."""
     moved = moves.get(kind)
-    return f" by {moved.who}" if moved else ""
+    if moved is None:
+        return gettext(words) % values
+    return gettext(words_by) % {**values, "who": moved.who}
 
 
 def editor_panels() -> list:
@@ -134,29 +139,53 @@ def editor_panels() -> list:
     def submitted(story):
         moved = moves.get(story.pk, {}).get("submitted")
         at = moved.at if moved else story.updated_at
-        return Item(
-            story,
-            f"Submitted{_by(moves.get(story.pk, {}), 'submitted')}, {rules.when(at)}",
+        said = _said(
+            moves.get(story.pk, {}),
+            "submitted",
+            gettext_noop("Submitted, %(when)s"),
+            gettext_noop("Submitted by %(who)s, %(when)s"),
+            when=rules.when(at),
         )
+        return Item(story, said)
 
     def going_out(story):
-        by = _by(moves.get(story.pk, {}), "scheduled")
-        return Item(story, f"Goes live {rules.when(story.published_at)}; scheduled{by}")
+        said = _said(
+            moves.get(story.pk, {}),
+            "scheduled",
+            gettext_noop("Goes live %(when)s; scheduled"),
+            gettext_noop("Goes live %(when)s; scheduled by %(who)s"),
+            when=rules.when(story.published_at),
+        )
+        return Item(story, said)
 
     def went_out(story):
-        by = _by(moves.get(story.pk, {}), "published")
-        return Item(story, f"Published {rules.when(story.published_at)}{by}")
+        said = _said(
+            moves.get(story.pk, {}),
+            "published",
+            gettext_noop("Published %(when)s"),
+            gettext_noop("Published %(when)s by %(who)s"),
+            when=rules.when(story.published_at),
+        )
+        return Item(story, said)
 
     return [
         _panel(
-            "Awaiting review",
-            "Nothing is waiting for review.",
+            _("Awaiting review"),
+            _("Nothing is waiting for review."),
             "review",
             review,
             submitted,
         ),
-        _panel("Scheduled", "Nothing is scheduled.", "scheduled", scheduled, going_out),
-        _panel("Recently published", "Nothing is live yet.", "live", recent, went_out),
+        _panel(
+            pgettext_lazy("review queue", "Scheduled"),
+            _("Nothing is scheduled."),
+            "scheduled",
+            scheduled,
+            going_out,
+        ),
+        _panel(
+            _("Recently published"), _("Nothing is live yet."), "live", recent, went_out
+        ),
     ]
 
 
@@ -172,33 +201,40 @@ def reporter_panels(user) -> list:
     writing = [s for s in drafts if s.pk not in came_back_ids]
 
     def saved(story):
-        return Item(story, f"Saved {rules.when(story.updated_at)}")
+        said = gettext("Saved %(when)s") % {"when": rules.when(story.updated_at)}
+        return Item(story, said)
 
     def sent(story):
         moved = moves.get(story.pk, {}).get("submitted")
-        return Item(
-            story, f"Submitted {rules.when(moved.at if moved else story.updated_at)}"
-        )
+        at = moved.at if moved else story.updated_at
+        return Item(story, gettext("Submitted %(when)s") % {"when": rules.when(at)})
 
     def came_back(story):
         moved = moves[story.pk]["returned"]
-        said = f"Returned by {moved.who}, {rules.when(moved.at)}"
+        said = gettext("Returned by %(who)s, %(when)s") % {
+            "who": moved.who,
+            "when": rules.when(moved.at),
+        }
         return Item(story, said, moved.comment)
 
     return [
         _panel(
-            "Returned", "Nothing has come back to you.", "draft", returned, came_back
+            pgettext_lazy("review queue", "Returned"),
+            _("Nothing has come back to you."),
+            "draft",
+            returned,
+            came_back,
         ),
         _panel(
-            "My drafts",
-            "No drafts: start one with “Add story”.",
+            _("My drafts"),
+            _("No drafts: start one with “Add story”."),
             "draft",
             writing,
             saved,
         ),
         _panel(
-            "Submitted",
-            "Nothing of yours is waiting for review.",
+            pgettext_lazy("review queue", "Submitted"),
+            _("Nothing of yours is waiting for review."),
             "review",
             submitted,
             sent,

@@ -14,11 +14,14 @@ needs an editor.
 from datetime import datetime
 
 import reversion
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.models.content import now_to_the_second
@@ -32,14 +35,14 @@ class WorkflowError(ValueError):
 
 
 class Move(models.TextChoices):
-    SAVE = "save", "Save"
-    SUBMIT = "submit", "Submit for review"
-    WITHDRAW = "withdraw", "Withdraw from review"
-    RETURN = "return", "Return with comment"
-    PUBLISH = "publish", "Publish now"
-    SCHEDULE = "schedule", "Schedule"
-    UPDATE = "update", "Update live story"
-    UNPUBLISH = "unpublish", "Unpublish"
+    SAVE = "save", pgettext_lazy("publishing button", "Save")
+    SUBMIT = "submit", _("Submit for review")
+    WITHDRAW = "withdraw", _("Withdraw from review")
+    RETURN = "return", _("Return with comment")
+    PUBLISH = "publish", _("Publish now")
+    SCHEDULE = "schedule", pgettext_lazy("publishing button", "Schedule")
+    UPDATE = "update", _("Update live story")
+    UNPUBLISH = "unpublish", pgettext_lazy("publishing button", "Unpublish")
 
 
 # What each role may do to a story in each state, in the order the bar offers it.
@@ -55,21 +58,29 @@ REPORTER_MOVES = {
 }
 EDITORS_ONLY = {Move.PUBLISH, Move.SCHEDULE, Move.RETURN, Move.UPDATE, Move.UNPUBLISH}
 
-# How the log and the revisions word a move; the review queue reads them back.
-SUBMITTED = "Submitted for review"
+# How the log and the revisions word a move; the review queue reads them back,
+# so they are kept in English (apply_move), whatever the editor's language,
+# and translated only as they are shown (in_editors_words).
+SUBMITTED = gettext_noop("Submitted for review")
 RETURNED = "Returned with a comment"
-WITHDRAWN = "Withdrawn from review (back to draft)"
-PUBLISHED = "Published"
+WITHDRAWN = gettext_noop("Withdrawn from review (back to draft)")
+PUBLISHED = gettext_noop("Published")
+PUBLISHED_AS_NEW = gettext_noop("Published as new")
+PUBLISHED_AGAIN = gettext_noop("Published again, keeping its first date (%(when)s)")
 SCHEDULED = "Scheduled for"
+SCHEDULED_FOR = gettext_noop("Scheduled for %(when)s")
+UNPUBLISHED = gettext_noop("Unpublished (back to draft)")
+RETURNED_TO_DRAFT = gettext_noop("Returned to draft")
+PREVIEWS_REVOKED = gettext_noop("Preview links revoked")
 
 _REFUSALS = {
-    Move.SAVE: "“{story}” is live: use “Update live story”.",
-    Move.SUBMIT: "“{story}” is not a draft.",
-    Move.WITHDRAW: "“{story}” is not in review.",
-    Move.RETURN: "“{story}” is not in review.",
-    Move.PUBLISH: "“{story}” is already live.",
-    Move.UPDATE: "“{story}” is not live.",
-    Move.UNPUBLISH: "“{story}” is already a draft.",
+    Move.SAVE: _("“%(story)s” is live: use “Update live story”."),
+    Move.SUBMIT: _("“%(story)s” is not a draft."),
+    Move.WITHDRAW: _("“%(story)s” is not in review."),
+    Move.RETURN: _("“%(story)s” is not in review."),
+    Move.PUBLISH: _("“%(story)s” is already live."),
+    Move.UPDATE: _("“%(story)s” is not live."),
+    Move.UNPUBLISH: _("“%(story)s” is already a draft."),
 }
 
 
@@ -131,16 +142,26 @@ def check_move(*, user, article: Article, move: str) -> None:
     """Refuse a move the user's role never makes (PermissionDenied) or one the
     story's state does not allow (WorkflowError, in words)."""
     if move in EDITORS_ONLY and not can_publish(user):
-        raise PermissionDenied(f"“{Move(move).label}” is for editors only.")
+        raise PermissionDenied(
+            gettext("“%(move)s” is for editors only.") % {"move": Move(move).label}
+        )
     if move == Move.WITHDRAW and can_publish(user):
-        raise PermissionDenied("Editors return a story with a comment instead.")
+        raise PermissionDenied(
+            gettext("Editors return a story with a comment instead.")
+        )
     if move in moves_for(user, article):
         return
     if not can_publish(user) and not _is_own(user, article):
-        raise PermissionDenied(f"You may not change “{article}”.")
-    refusal = _REFUSALS.get(move, "“{story}” is {state}: that move does not apply.")
+        raise PermissionDenied(
+            gettext("You may not change “%(story)s”.") % {"story": article}
+        )
+    refusal = _REFUSALS.get(
+        move,
+        # Translators: the state is in lower case: "draft", "in review", "live"…
+        _("“%(story)s” is %(state)s: that move does not apply."),
+    )
     raise WorkflowError(
-        refusal.format(story=article, state=article.state.label.lower())
+        refusal % {"story": article, "state": article.state.label.lower()}
     )
 
 
@@ -151,15 +172,28 @@ def when(moment: datetime) -> str:
 def newsroom_time() -> str:
     """The newsroom's time zone as editors say it: "Tbilisi time", "UTC"."""
     zone = settings.TIME_ZONE.rsplit("/", 1)[-1].replace("_", " ")
-    return zone if zone.upper() in {"UTC", "GMT"} else f"{zone} time"
+    if zone.upper() in {"UTC", "GMT"}:
+        return zone
+    # Translators: a time zone named after its city: "Tbilisi time".
+    return gettext("%(city)s time") % {"city": _city_name(zone)}
+
+
+def _city_name(zone):
+    """The time zone's city as the active language writes it ("Тбилиси"), from
+    the Unicode CLDR data Babel carries; the zone's own name without one."""
+    try:
+        found = Locale.parse(translation.to_locale(translation.get_language()))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return zone
+    return found.time_zones.get(settings.TIME_ZONE, {}).get("city") or zone
 
 
 def schedule_problem(at: datetime | None) -> str:
     """Why `at` cannot be a publication time to schedule for; '' if it can."""
     if at is None:
-        return "Choose the day and time it goes live."
+        return gettext("Choose the day and time it goes live.")
     if at <= timezone.now():
-        return "Choose a time in the future, or use “Publish now”."
+        return gettext("Choose a time in the future, or use “Publish now”.")
     return ""
 
 
@@ -172,21 +206,25 @@ def was_published(article: Article) -> bool:
     )
 
 
+def _logged_when(moment: datetime) -> str:
+    """A time as the log's words give it: in English, as the words are."""
+    with translation.override("en"):
+        return when(moment)
+
+
 def _publish(article: Article, *, as_new: bool) -> str:
     again = was_published(article)
     article.status = Status.PUBLISHED
     if again and not as_new:
-        return (
-            f"{PUBLISHED} again, keeping its first date ({when(article.published_at)})"
-        )
+        return PUBLISHED_AGAIN % {"when": _logged_when(article.published_at)}
     article.published_at = now_to_the_second()
-    return f"{PUBLISHED} as new" if again else PUBLISHED
+    return PUBLISHED_AS_NEW if again else PUBLISHED
 
 
 def _unpublish(article: Article) -> str:
     was_visible = article.status == Status.PUBLISHED
     article.status = Status.DRAFT
-    return "Unpublished (back to draft)" if was_visible else "Returned to draft"
+    return UNPUBLISHED if was_visible else RETURNED_TO_DRAFT
 
 
 def apply_move(
@@ -202,17 +240,29 @@ def apply_move(
         return WITHDRAWN
     if move == Move.RETURN:
         if not comment.strip():
-            raise WorkflowError("Say what needs changing: the reporter reads it.")
+            raise WorkflowError(
+                gettext("Say what needs changing: the reporter reads it.")
+            )
         article.status = Status.DRAFT
         return f"{RETURNED}: “{comment.strip()}”"
     if move == Move.PUBLISH:
         return _publish(article, as_new=as_new)
     if move == Move.SCHEDULE:
         article.status, article.published_at = Status.PUBLISHED, at
-        return f"{SCHEDULED} {when(at)}"
+        return SCHEDULED_FOR % {"when": _logged_when(at)}
     if move == Move.UNPUBLISH:
         return _unpublish(article)
     return ""
+
+
+def in_editors_words(words: str, article: Article) -> str:
+    """What apply_move (or a revocation) said, as the log keeps it in English,
+    in the editor's language, for `article` as the move left it."""
+    if words.startswith(SCHEDULED + " ") and article.published_at:
+        return gettext(SCHEDULED_FOR) % {"when": when(article.published_at)}
+    if words.startswith(PUBLISHED + " again") and article.published_at:
+        return gettext(PUBLISHED_AGAIN) % {"when": when(article.published_at)}
+    return gettext(words) if words else words
 
 
 def _record(*, article: Article, user, message: str) -> None:
@@ -239,9 +289,11 @@ def _move(*, article: Article, user, move: str, **details) -> str:
 def article_submit(*, article: Article, user) -> str:
     """Send a draft to the editors."""
     if article.status != Status.DRAFT:
-        raise WorkflowError(f"“{article}” is not a draft.")
+        raise WorkflowError(gettext("“%(story)s” is not a draft.") % {"story": article})
     if not can_edit(user, article):
-        raise PermissionDenied(f"You may not submit “{article}”.")
+        raise PermissionDenied(
+            gettext("You may not submit “%(story)s”.") % {"story": article}
+        )
     return _move(article=article, user=user, move=Move.SUBMIT)
 
 
@@ -257,12 +309,15 @@ def article_publish(
     before keeps its first publication date unless `as_new`. A live story is
     never scheduled here: that takes it offline, which its form asks about."""
     if not can_publish(user):
-        raise PermissionDenied("Only editors publish and schedule stories.")
+        raise PermissionDenied(gettext("Only editors publish and schedule stories."))
     if at is not None and at > timezone.now():
         if article.is_live:
             raise WorkflowError(
-                f"“{article}” is live: scheduling it would take it off the site "
-                "until then. Schedule it from its own page, which asks first."
+                gettext(
+                    "“%(story)s” is live: scheduling it would take it off the site "
+                    "until then. Schedule it from its own page, which asks first."
+                )
+                % {"story": article}
             )
         return _move(article=article, user=user, move=Move.SCHEDULE, at=at)
     return _move(article=article, user=user, move=Move.PUBLISH, as_new=as_new)
@@ -271,9 +326,9 @@ def article_publish(
 def article_revoke_previews(*, article: Article, user) -> str:
     """End every preview link of the story given out so far."""
     if not can_publish(user):
-        raise PermissionDenied("Only editors revoke preview links.")
+        raise PermissionDenied(gettext("Only editors revoke preview links."))
     article.revoke_previews()
-    message = "Preview links revoked"
+    message = PREVIEWS_REVOKED
     LogEntry.objects.log_actions(
         user.pk, [article], CHANGE, change_message=message, single_object=True
     )
@@ -284,9 +339,11 @@ def article_unpublish(*, article: Article, user) -> str:
     """Take a story off the site (or out of the schedule, or out of review);
     a story taken off the site loses its preview links (Article.save)."""
     if not can_publish(user):
-        raise PermissionDenied("Only editors unpublish stories.")
+        raise PermissionDenied(gettext("Only editors unpublish stories."))
     if article.status == Status.DRAFT:
-        raise WorkflowError(f"“{article}” is already a draft.")
+        raise WorkflowError(
+            gettext("“%(story)s” is already a draft.") % {"story": article}
+        )
     message = _unpublish(article)
     _record(article=article, user=user, message=message)
     return message

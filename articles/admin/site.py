@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag as TaggitTag
 
 from articles.models import Author, Outlet, Section, Tag
 
 from .history import HistoryAdmin
+from .translations import SectionTranslationInline, SupportTextInline
 
 # Suggestions are a short list: the editor keeps typing to narrow it.
 SUGGESTIONS = 10
@@ -22,6 +24,8 @@ class OutletAdmin(HistoryAdmin):
     list_display = ["name", "is_house", "url"]
     search_fields = ["name"]
     autocomplete_fields = ["logo"]
+    # The support page's words in the other editions' languages.
+    inlines = [SupportTextInline]
 
 
 @admin.register(Section)
@@ -29,6 +33,8 @@ class SectionAdmin(HistoryAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
+    # The section's name in the other editions' languages.
+    inlines = [SectionTranslationInline]
 
 
 @admin.register(Author)
@@ -53,7 +59,7 @@ class TagAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("article"))
 
-    @admin.display(description="Stories", ordering="story_count")
+    @admin.display(description=_("Stories"), ordering="story_count")
     def stories(self, tag):
         return tag.story_count
 

@@ -11,29 +11,33 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from articles import search as story_search
 from articles.html import body_pieces, split_blocks
 from articles.models import Article, Byline, Correction, Embed, Image, Outlet
 
+from .catalog import ScriptCatalogMixin
 from .chooser import StoryMediaMixin
 from .desk import DeskMixin
 from .history import HistoryAdmin
 from .media import thumbnail
+from .translations import EditionFilter, PrefilledBylineMixin, TranslationsMixin
 from .widgets import ZONED_TIMES, TagsWidget, compact, say_what_to_choose
 from .workflow import ArticleWorkflowMixin, StateFilter
 
 State = Article.State
 # What the story form's search-as-you-type boxes say while empty.
 PLACEHOLDERS = {
-    "author": "Choose an author",
-    "section": "Choose a section",
-    "outlet": "Choose an outlet",
-    "lead_image": "Choose a picture",
-    "translation_of": "Choose the original story",
+    "author": _("Choose an author"),
+    "section": _("Choose a section"),
+    "outlet": _("Choose an outlet"),
+    "lead_image": _("Choose a picture"),
+    "translation_of": _("Choose the original story"),
 }
-TAGS_HELP = (
+TAGS_HELP = _(
     "Type a tag and press Enter, or choose one already in use as you type. "
     "Without the tag picker: commas between tags, and double quotes around a "
     "tag that holds a comma."
@@ -46,18 +50,20 @@ class BylineFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["position"].widget.attrs["aria-label"] = "Place in the byline"
+        form.fields["position"].widget.attrs["aria-label"] = _("Place in the byline")
         if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = "Remove from the byline"
+            form.fields["DELETE"].widget.attrs["aria-label"] = _(
+                "Remove from the byline"
+            )
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(PrefilledBylineMixin, admin.TabularInline):
     model = Byline
     formset = BylineFormSet
     extra = 0
     autocomplete_fields = ["author"]
-    verbose_name = "author"
-    verbose_name_plural = "byline (in order; none shows the outlet)"
+    verbose_name = _("author")
+    verbose_name_plural = _("byline (in order; none shows the outlet)")
     # Django's table, with its unnamed columns named for screen readers.
     template = "admin/articles/article/byline_inline.html"
 
@@ -77,7 +83,9 @@ class InlineInOurWords(InlineAdminFormSet):
 
     def inline_formset_data(self):
         data = json.loads(super().inline_formset_data())
-        data["options"]["addText"] = f"Add another {self.opts.verbose_name}"
+        data["options"]["addText"] = gettext("Add another %(verbose_name)s") % {
+            "verbose_name": self.opts.verbose_name
+        }
         return json.dumps(data)
 
 
@@ -86,20 +94,27 @@ class TagFilter(admin.RelatedFieldListFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.title = "tags"
+        self.title = _("tags")
 
 
 # Why a story opens read-only for someone who may read it, by its state.
 READ_ONLY_BECAUSE = {
-    State.REVIEW: "In review: an editor decides now.",
-    State.SCHEDULED: "Scheduled: only editors change scheduled stories.",
-    State.LIVE: "Live: only editors change live stories.",
-    State.DRAFT: "Someone else's draft: only its writer and editors change it.",
+    State.REVIEW: _("In review: an editor decides now."),
+    State.SCHEDULED: _("Scheduled: only editors change scheduled stories."),
+    State.LIVE: _("Live: only editors change live stories."),
+    State.DRAFT: _("Someone else's draft: only its writer and editors change it."),
 }
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskMixin, StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmin):
+class ArticleAdmin(
+    TranslationsMixin,
+    ScriptCatalogMixin,
+    DeskMixin,
+    StoryMediaMixin,
+    ArticleWorkflowMixin,
+    HistoryAdmin,
+):
     class Media:
         css = {"all": ["articles/admin-story.css"]}
         js = ["articles/admin-story.js"]
@@ -116,7 +131,7 @@ class ArticleAdmin(DeskMixin, StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmi
         "updated",
     ]
     list_display_links = ["headline"]
-    list_filter = [StateFilter, "section", "outlet", "language", ("tags", TagFilter)]
+    list_filter = [StateFilter, "section", "outlet", EditionFilter, ("tags", TagFilter)]
     list_select_related = ["section", "outlet", "lead_image"]
     # The body, tags and embeds are searched through the search documents
     # (get_search_results): a LIKE over every body is ten times slower on
@@ -129,17 +144,23 @@ class ArticleAdmin(DeskMixin, StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmi
         TaggableManager: {"widget": TagsWidget, "help_text": TAGS_HELP},
     }
     inlines = [BylineInline, CorrectionInline]
-    readonly_fields = ["preview_link", "created_at", "updated_at", "created_by"]
+    readonly_fields = [
+        "preview_link",
+        "translations",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
     # The byline follows the first fieldset (change_form.html).
     fieldsets = [
-        ("Story", {"fields": ["headline", "standfirst"]}),
-        ("Text", {"fields": ["body", "tags"]}),
+        (_("Story"), {"fields": ["headline", "standfirst"]}),
+        (_("Text"), {"fields": ["body", "tags"]}),
         (
-            "Media",
+            _("Media"),
             {"fields": ["lead_image", "lead_image_caption", "lead_image_credit"]},
         ),
         (
-            "Publishing",
+            _("Publishing"),
             {
                 "fields": [
                     "publication",
@@ -149,19 +170,20 @@ class ArticleAdmin(DeskMixin, StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmi
                     "original_url",
                     "language",
                     "translation_of",
+                    "translations",
                     "preview_link",
                 ]
             },
         ),
         (
-            "Address and search engines",
+            _("Address and search engines"),
             {
                 "classes": ["collapse"],
                 "fields": ["slug", "seo_title", "seo_description"],
             },
         ),
         (
-            "Record",
+            _("Record"),
             {
                 "classes": ["collapse"],
                 "fields": ["created_by", "created_at", "updated_at"],
@@ -172,40 +194,44 @@ class ArticleAdmin(DeskMixin, StoryMediaMixin, ArticleWorkflowMixin, HistoryAdmi
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
-    @admin.display(description="Picture")
+    @admin.display(description=_("Picture"))
     def lead_thumbnail(self, obj):
         return thumbnail(obj.lead_image, 48)
 
-    @admin.display(description="State", ordering="status")
+    @admin.display(description=_("State"), ordering="status")
     def state(self, obj):
         if obj.is_scheduled:
-            return format_html("Scheduled for {}", compact(obj.published_at))
+            return format_html(
+                gettext("Scheduled for {when}"), when=compact(obj.published_at)
+            )
         return obj.state.label
 
-    @admin.display(description="Published", ordering="published_at")
+    @admin.display(description=_("Published"), ordering="published_at")
     def published(self, obj):
         return compact(obj.published_at)
 
-    @admin.display(description="Updated", ordering="updated_at")
+    @admin.display(description=_("Updated"), ordering="updated_at")
     def updated(self, obj):
         return compact(obj.updated_at)
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview_link(self, obj):
         if not obj.pk:
-            return "Save the story to get a preview link."
+            return gettext("Save the story to get a preview link.")
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">Open the preview</a> '
-            "(a private link that works for {}; share it only with people who should "
-            "see the story before it is published. Unpublishing the story, or "
-            "“Revoke preview links” above, ends every link given out.)",
-            obj.get_preview_url(),
-            timesince(
+            gettext(
+                '<a href="{url}" target="_blank" rel="noopener">Open the preview</a> '
+                "(a private link that works for {duration}; share it only with people "
+                "who should see the story before it is published. Unpublishing the "
+                "story, or “Revoke preview links” above, ends every link given out.)"
+            ),
+            url=obj.get_preview_url(),
+            duration=timesince(
                 timezone.now() - timedelta(seconds=settings.NEWSROOM_PREVIEW_MAX_AGE)
             ),
         )
 
-    @admin.display(description="Body")
+    @admin.display(description=_("Body"))
     def body_as_readers_see(self, obj):
         pieces = body_pieces(split_blocks(obj.body))
         Embed.objects.attach(pieces)

@@ -8,10 +8,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 from taggit.utils import parse_tags
 
 from . import rules
+from .catalog import CATALOG
 
 
 class ZonedSplitDateTime(AdminSplitDateTime):
@@ -26,7 +29,8 @@ class ZonedSplitDateTime(AdminSplitDateTime):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         zone = rules.newsroom_time()
-        context["time_label"] = f"{zone}:"
+        # Translators: the label of a time box: "Tbilisi time:".
+        context["time_label"] = gettext("%(zone)s:") % {"zone": zone}
         # The field's label names the date box; the time box is named here.
         context["widget"]["subwidgets"][1]["attrs"]["aria-label"] = zone
         return context
@@ -65,7 +69,7 @@ def say_what_to_choose(model_admin, db_field, request, kwargs, placeholders):
         db_field,
         model_admin.admin_site,
         using=kwargs.get("using"),
-        placeholder=placeholders.get(db_field.name, "Choose…"),
+        placeholder=placeholders.get(db_field.name, _("Choose…")),
     )
 
 
@@ -77,7 +81,7 @@ class TagsWidget(TagWidget):
 
     class Media:
         css = {"all": ["articles/admin-tags.css"]}
-        js = ["articles/admin-tags.js"]
+        js = [CATALOG, "articles/admin-tags.js"]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
@@ -30,7 +32,7 @@ def _without(fields, unwanted):
 
 
 class StateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -83,7 +85,7 @@ class ArticleWorkflowMixin(PublishingBarMixin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "publication"]
 
-    @admin.display(description="Where it stands")
+    @admin.display(description=_("Where it stands"))
     def publication(self, obj):
         return state_in_words(obj, logged_moves(obj))
 
@@ -150,8 +152,11 @@ class ArticleWorkflowMixin(PublishingBarMixin):
             rules.article_revoke_previews(article=story, user=request.user)
             self.message_user(
                 request,
-                f"Every preview link of “{story}” given out so far has stopped "
-                "working. The story form has a new one.",
+                gettext(
+                    "Every preview link of “%(story)s” given out so far has stopped "
+                    "working. The story form has a new one."
+                )
+                % {"story": story},
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(change_url)
@@ -160,7 +165,7 @@ class ArticleWorkflowMixin(PublishingBarMixin):
             "admin/articles/article/revoke_previews.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Revoke preview links",
+                "title": gettext("Revoke preview links"),
                 "opts": self.model._meta,
                 "original": story,
                 "change_url": change_url,
@@ -215,15 +220,15 @@ class ArticleWorkflowMixin(PublishingBarMixin):
 
     # Actions.
 
-    @admin.action(description="Submit for review", permissions=["change"])
+    @admin.action(description=_("Submit for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._move(request, queryset, rules.article_submit, told=rules.Move.SUBMIT)
 
-    @admin.action(description="Publish now", permissions=["publish"])
+    @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         self._move(request, queryset, rules.article_publish, told=rules.Move.PUBLISH)
 
-    @admin.action(description="Schedule…", permissions=["publish"])
+    @admin.action(description=_("Schedule…"), permissions=["publish"])
     def schedule(self, request, queryset):
         form = ScheduleForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -240,7 +245,7 @@ class ArticleWorkflowMixin(PublishingBarMixin):
             "admin/articles/article/schedule.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Schedule stories",
+                "title": gettext("Schedule stories"),
                 "opts": self.model._meta,
                 "form": form,
                 "media": self.media + form.media,
@@ -249,11 +254,11 @@ class ArticleWorkflowMixin(PublishingBarMixin):
             },
         )
 
-    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self._move(request, queryset, rules.article_unpublish)
 
-    @admin.action(description="Revoke preview links", permissions=["publish"])
+    @admin.action(description=_("Revoke preview links"), permissions=["publish"])
     def revoke_previews(self, request, queryset):
         self._move(request, queryset, rules.article_revoke_previews)
 
@@ -268,7 +273,10 @@ class ArticleWorkflowMixin(PublishingBarMixin):
                 except (PermissionDenied, rules.WorkflowError) as error:
                     skipped.append(str(error))
                     continue
-                done.append(f"“{article}”: {outcome}")
+                # Translators: a story, then what happened to it ("Published").
+                said = gettext("“%(story)s”: %(outcome)s")
+                outcome = rules.in_editors_words(outcome, article)
+                done.append(said % {"story": article, "outcome": outcome})
                 if told:
                     notifications.story_moved(
                         request=request, article=article, move=told
@@ -277,5 +285,7 @@ class ArticleWorkflowMixin(PublishingBarMixin):
             self.message_user(request, "; ".join(done) + ".", messages.SUCCESS)
         if skipped:
             self.message_user(
-                request, "Not changed: " + " ".join(skipped), messages.WARNING
+                request,
+                gettext("Not changed: %(reasons)s") % {"reasons": " ".join(skipped)},
+                messages.WARNING,
             )

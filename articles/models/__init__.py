@@ -1,5 +1,5 @@
 from .content import Article, ArticleQuerySet, Byline, Correction
-from .desk import Autosave
+from .desk import Autosave, StaffProfile
 from .embeds import Embed
 from .media import Image, Rendition, image_create
 from .membership import (
@@ -11,6 +11,7 @@ from .membership import (
 from .search import SearchDocument
 from .site import Author, Outlet, Section
 from .tags import Tag, TaggedArticle
+from .translated import SectionTranslation, SupportText, TierTranslation
 
 __all__ = [
     "Article",
@@ -29,7 +30,11 @@ __all__ = [
     "Rendition",
     "SearchDocument",
     "Section",
+    "SectionTranslation",
+    "StaffProfile",
+    "SupportText",
     "Tag",
     "TaggedArticle",
+    "TierTranslation",
     "image_create",
 ]

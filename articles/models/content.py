@@ -5,13 +5,15 @@ from django.core import signing
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from articles import editions
 from articles.html import BODY_EDITOR_EXTENSIONS, sanitise_body
-from articles.links import url_for
+from articles.links import url_in
 from articles.slugs import LatinSlugField
 
 from .queries import ArticleQuerySet
@@ -20,7 +22,7 @@ from .site import Author, Section
 # BCP 47 language tags as newsrooms use them: "en", "uk", "az", "az-Latn", "pt-BR".
 language_validator = RegexValidator(
     r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$",
-    "Enter a language tag such as en, uk, az or az-Latn.",
+    _("Enter a language tag such as en, uk, az or az-Latn."),
 )
 
 PREVIEW_SALT = "articles.preview"
@@ -42,36 +44,41 @@ def new_preview_key():
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", pgettext_lazy("story state", "Draft")
+        REVIEW = "review", pgettext_lazy("story state", "In review")
+        PUBLISHED = "published", pgettext_lazy("story state", "Published")
 
     class State(models.TextChoices):
         """Where a story stands for editors: status and publication time together."""
 
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        SCHEDULED = "scheduled", "Scheduled"
-        LIVE = "live", "Live"
+        DRAFT = "draft", pgettext_lazy("story state", "Draft")
+        REVIEW = "review", pgettext_lazy("story state", "In review")
+        SCHEDULED = "scheduled", pgettext_lazy("story state", "Scheduled")
+        LIVE = "live", pgettext_lazy("story state", "Live")
 
-    headline = models.CharField(max_length=200)
+    headline = models.CharField(max_length=200, verbose_name=_("headline"))
     slug = LatinSlugField(
         max_length=200,
         populate_from="headline",
         fallback="story",
-        help_text="The last part of the story's address, in Latin letters. Leave "
-        "blank to make it from the headline, in any script. Changing it after "
-        "publication breaks links to the story.",
+        help_text=_(
+            "The last part of the story's address, in Latin letters. Leave "
+            "blank to make it from the headline, in any script. Changing it after "
+            "publication breaks links to the story."
+        ),
+        verbose_name=_("slug"),
     )
     standfirst = models.TextField(
         blank=True,
-        help_text="The one- or two-sentence summary shown under the headline.",
+        help_text=_("The one- or two-sentence summary shown under the headline."),
+        verbose_name=_("standfirst"),
     )
     body = ProseEditorField(
         extensions=BODY_EDITOR_EXTENSIONS,
         sanitize=sanitise_body,
         blank=True,
-        help_text="To place an embed, write [embed:its-slug] alone in a paragraph.",
+        help_text=_("To place an embed, write [embed:its-slug] alone in a paragraph."),
+        verbose_name=_("body"),
     )
     lead_image = models.ForeignKey(
         "articles.Image",
@@ -79,43 +86,60 @@ class Article(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="lead_for",
+        verbose_name=_("lead image"),
     )
     lead_image_caption = models.TextField(
-        "caption override",
+        _("caption override"),
         blank=True,
-        help_text="Leave blank to use the image's caption.",
+        help_text=_("Leave blank to use the image's caption."),
     )
     lead_image_credit = models.CharField(
-        "credit override",
+        _("credit override"),
         max_length=200,
         blank=True,
-        help_text="Leave blank to use the image's credit.",
+        help_text=_("Leave blank to use the image's credit."),
     )
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="articles"
+        Section,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("section"),
     )
     authors = models.ManyToManyField(
-        Author, through="Byline", related_name="articles", blank=True
+        Author,
+        through="Byline",
+        related_name="articles",
+        blank=True,
+        verbose_name=_("authors"),
     )
     outlet = models.ForeignKey(
         "articles.Outlet",
         on_delete=models.PROTECT,
         related_name="articles",
-        help_text="Who published the story first. Partner stories are shown "
-        "with attribution and a link to the original.",
+        help_text=_(
+            "Who published the story first. Partner stories are shown "
+            "with attribution and a link to the original."
+        ),
+        verbose_name=_("outlet"),
     )
     original_url = models.URLField(
-        "original address",
+        _("original address"),
         max_length=500,
         blank=True,
-        help_text="For partner stories: where the story first appeared. Search "
-        "engines are pointed there.",
+        help_text=_(
+            "For partner stories: where the story first appeared. Search "
+            "engines are pointed there."
+        ),
     )
     language = models.CharField(
         max_length=35,
-        default="en",
-        validators=[language_validator],
-        help_text="The story's language as a BCP 47 tag: en, uk, az, ru, ka, hy…",
+        default=editions.default,
+        validators=[language_validator, editions.validate_story_language],
+        help_text=_(
+            "The story's language: one of the site's editions (en, ru, ka…), "
+            "or a fuller BCP 47 tag within one (az-Latn)."
+        ),
+        verbose_name=_("language"),
     )
     translation_of = models.ForeignKey(
         "self",
@@ -123,23 +147,36 @@ class Article(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="translations",
-        help_text="If this story is a translation, the original story.",
+        help_text=_("If this story is a translation, the original story."),
         db_index=False,  # article_translations_idx leads with it
+        verbose_name=_("translation of"),
     )
     # No help text of its own: the form says how to type tags (TAGS_HELP in the
     # admin), and a read-only story has nothing to type.
-    tags = TaggableManager(through="articles.TaggedArticle", blank=True, help_text="")
+    tags = TaggableManager(
+        through="articles.TaggedArticle",
+        blank=True,
+        help_text="",
+        verbose_name=_("tags"),
+    )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=False
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=False,
+        verbose_name=_("status"),
     )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="A time in the future schedules the story: it goes live by "
-        "itself when the time passes.",
+        help_text=_(
+            "A time in the future schedules the story: it goes live by "
+            "itself when the time passes."
+        ),
+        verbose_name=_("published at"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -147,24 +184,28 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
     seo_title = models.CharField(
-        "search engine title",
+        _("search engine title"),
         max_length=200,
         blank=True,
-        help_text="Leave blank to use the headline.",
+        help_text=_("Leave blank to use the headline."),
     )
     seo_description = models.CharField(
-        "search engine description",
+        _("search engine description"),
         max_length=300,
         blank=True,
-        help_text="Leave blank to use the standfirst.",
+        help_text=_("Leave blank to use the standfirst."),
     )
     # Every preview link carries it: a new key revokes every link given out.
     # Kept out of revisions, so reverting or recovering a story never brings
     # a revoked key back.
     preview_key = models.CharField(
-        max_length=32, default=new_preview_key, editable=False
+        max_length=32,
+        default=new_preview_key,
+        editable=False,
+        verbose_name=_("preview key"),
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -172,8 +213,8 @@ class Article(models.Model):
     class Meta:
         # The newsroom's word: the admin says "story" and "Select story to change";
         # the table, URLs and permission codenames keep "article".
-        verbose_name = "story"
-        verbose_name_plural = "stories"
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
         permissions = [
@@ -220,7 +261,12 @@ class Article(models.Model):
         self._stored_status = self.status
 
     def get_absolute_url(self):
-        return url_for("articles:article", self.slug)
+        return url_in(self.edition, "articles:article", self.slug)
+
+    @property
+    def edition(self):
+        """The language edition the story lives in (articles.editions)."""
+        return editions.edition_of(self.language)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -243,7 +289,7 @@ class Article(models.Model):
         token = signing.dumps(
             {"id": self.pk, "key": self.preview_key}, salt=PREVIEW_SALT, compress=True
         )
-        return reverse("articles:preview", args=[token])
+        return url_in(editions.default(), "articles:preview", token)
 
     @classmethod
     def from_preview_token(cls, token, max_age=None):
@@ -317,12 +363,22 @@ class Article(models.Model):
 
 class Byline(models.Model):
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="bylines"
+        Article,
+        on_delete=models.CASCADE,
+        related_name="bylines",
+        verbose_name=_("article"),
     )
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    position = models.PositiveSmallIntegerField(default=0)
+    author = models.ForeignKey(
+        Author,
+        on_delete=models.PROTECT,
+        related_name="bylines",
+        verbose_name=_("author"),
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -331,21 +387,35 @@ class Byline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author} on {self.article}"
+        return _("%(author)s on %(story)s") % {
+            "author": self.author,
+            "story": self.article,
+        }
 
 
 class Correction(models.Model):
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="corrections"
+        Article,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("article"),
     )
-    date = models.DateTimeField(default=now_to_the_second)
-    text = models.TextField(help_text="What was wrong and what the story says now.")
+    date = models.DateTimeField(default=now_to_the_second, verbose_name=_("date"))
+    text = models.TextField(
+        help_text=_("What was wrong and what the story says now."),
+        verbose_name=_("text"),
+    )
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["date", "id"]
 
     def __str__(self):
-        return f"Correction to {self.article} on {self.date:%Y-%m-%d}"
+        return _("Correction to %(story)s on %(date)s") % {
+            "story": self.article,
+            "date": f"{self.date:%Y-%m-%d}",
+        }
 
     def save(self, *args, **kwargs):
         self.date = to_the_second(self.date)

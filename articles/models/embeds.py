@@ -3,6 +3,7 @@ by a marker paragraph ([embed:slug], articles.html)."""
 
 from django.db import models
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from articles.html import attach_placed, sanitise_embed
 
@@ -25,33 +26,51 @@ class Embed(models.Model):
     """A post from another site kept as static HTML: nothing loads from elsewhere."""
 
     class Kind(models.TextChoices):
-        POST = "post", "Social media post"
-        QUOTE = "quote", "Quoted document"
+        POST = "post", _("Social media post")
+        QUOTE = "quote", _("Quoted document")
 
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        help_text="Place the embed in a story by writing [embed:this-slug] alone "
-        "in a paragraph.",
+        help_text=_(
+            "Place the embed in a story by writing [embed:this-slug] alone "
+            "in a paragraph."
+        ),
+        verbose_name=_("slug"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
-    url = models.URLField("link to the original", max_length=500)
-    author_name = models.CharField(max_length=120)
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.POST, verbose_name=_("kind")
+    )
+    url = models.URLField(_("link to the original"), max_length=500)
+    author_name = models.CharField(max_length=120, verbose_name=_("author name"))
     author_handle = models.CharField(
-        max_length=80, blank=True, help_text="For example @oc_media."
+        max_length=80,
+        blank=True,
+        help_text=_("For example @oc_media."),
+        verbose_name=_("author handle"),
     )
-    published_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(
+        null=True, blank=True, verbose_name=_("published on")
+    )
     language = models.CharField(
-        max_length=35, default="en", validators=[language_validator]
+        max_length=35,
+        default="en",
+        validators=[language_validator],
+        verbose_name=_("language"),
     )
     text = models.TextField(
-        help_text="The post's words as paragraphs. A paragraph in another "
-        'language than the embed\'s carries it: <p lang="uk">…</p>.'
+        help_text=_(
+            "The post's words as paragraphs. A paragraph in another "
+            'language than the embed\'s carries it: <p lang="uk">…</p>.'
+        ),
+        verbose_name=_("text"),
     )
 
     objects = EmbedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("embed")
+        verbose_name_plural = _("embeds")
         ordering = ["-published_on", "slug"]
 
     def __str__(self):

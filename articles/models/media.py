@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles import images
 from articles.html import attach_placed, picture_marker
@@ -108,45 +109,65 @@ _NAMED = re.compile(r"\[picture:([0-9]{1,18})\]")
 
 class Image(models.Model):
     file = models.ImageField(
-        upload_to=image_upload_to, width_field="width", height_field="height"
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
+        verbose_name=_("file"),
     )
     title = models.CharField(
-        max_length=200, help_text="For finding the picture in the admin."
+        max_length=200,
+        help_text=_("For finding the picture in the admin."),
+        verbose_name=_("title"),
     )
     alt_text = models.CharField(
-        "alt text",
+        _("alt text"),
         max_length=300,
-        help_text="What the picture shows, for readers who cannot see it. "
-        "Describe the scene, not the story.",
+        help_text=_(
+            "What the picture shows, for readers who cannot see it. "
+            "Describe the scene, not the story."
+        ),
     )
-    caption = models.TextField(blank=True)
+    caption = models.TextField(blank=True, verbose_name=_("caption"))
     credit = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Shown after “Photo:”. Who took the picture.",
+        help_text=_("Shown after “Photo:”. Who took the picture."),
+        verbose_name=_("credit"),
     )
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
+    width = models.PositiveIntegerField(
+        editable=False, default=0, verbose_name=_("width")
+    )
+    height = models.PositiveIntegerField(
+        editable=False, default=0, verbose_name=_("height")
+    )
     focal_x = models.FloatField(
         default=0.5,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Where the subject is, from the left edge (0) to the right (1). "
-        "Crops keep this point in view.",
+        help_text=_(
+            "Where the subject is, from the left edge (0) to the right (1). "
+            "Crops keep this point in view."
+        ),
+        verbose_name=_("focal x"),
     )
     focal_y = models.FloatField(
         default=0.5,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Where the subject is, from the top (0) to the bottom (1).",
+        help_text=_("Where the subject is, from the top (0) to the bottom (1)."),
+        verbose_name=_("focal y"),
     )
     # A fingerprint of the stored file: rendition names carry it, so a new file
     # gets new names and browsers may cache every rendition for ever.
-    digest = models.CharField(max_length=16, blank=True, editable=False)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    digest = models.CharField(
+        max_length=16, blank=True, editable=False, verbose_name=_("digest")
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ImageQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
         ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -175,10 +196,10 @@ class Image(models.Model):
         """What shows this picture: (role, object) pairs, stories first."""
         in_bodies = Article.objects.filter(body__contains=picture_marker(self.pk))
         return [
-            *(("lead image of the story", a) for a in self.lead_for.all()),
-            *(("picture in the story", a) for a in in_bodies),
-            *(("photo of the author", a) for a in Author.objects.filter(photo=self)),
-            *(("logo of the outlet", o) for o in Outlet.objects.filter(logo=self)),
+            *((_("lead image of the story"), a) for a in self.lead_for.all()),
+            *((_("picture in the story"), a) for a in in_bodies),
+            *((_("photo of the author"), a) for a in Author.objects.filter(photo=self)),
+            *((_("logo of the outlet"), o) for o in Outlet.objects.filter(logo=self)),
         ]
 
     # Rendition names and addresses follow from this row alone, so pages build
@@ -377,16 +398,25 @@ class Rendition(models.Model):
         JPEG = "jpeg", "JPEG"
 
     image = models.ForeignKey(
-        Image, on_delete=models.CASCADE, related_name="renditions"
+        Image,
+        on_delete=models.CASCADE,
+        related_name="renditions",
+        verbose_name=_("image"),
     )
     # A crop such as "1200x630" for social cards, blank for plain widths.
-    crop = models.CharField(max_length=20, blank=True)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    format = models.CharField(max_length=4, choices=Format.choices)
-    file = models.FileField(upload_to=rendition_upload_to, max_length=255)
+    crop = models.CharField(max_length=20, blank=True, verbose_name=_("crop"))
+    width = models.PositiveIntegerField(verbose_name=_("width"))
+    height = models.PositiveIntegerField(verbose_name=_("height"))
+    format = models.CharField(
+        max_length=4, choices=Format.choices, verbose_name=_("format")
+    )
+    file = models.FileField(
+        upload_to=rendition_upload_to, max_length=255, verbose_name=_("file")
+    )
 
     class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
         ordering = ["image", "crop", "format", "width"]
         constraints = [
             models.UniqueConstraint(

@@ -8,7 +8,10 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from articles import editions
 from articles.links import url_for
 
 from .site import Outlet, Section
@@ -33,8 +36,10 @@ def validate_button_url(value):
         else:
             return
     raise ValidationError(
-        "Enter a path on this site such as /support/ or a full address "
-        "starting with https://."
+        _(
+            "Enter a path on this site such as /support/ or a full address "
+            "starting with https://."
+        )
     )
 
 
@@ -101,10 +106,10 @@ class MembershipPromptQuerySet(models.QuerySet):
 
 class MembershipPrompt(models.Model):
     class Placement(models.TextChoices):
-        HEADER = "header", "Header, above every page"
-        INLINE = "inline", "Inside a story, after a paragraph"
-        ARTICLE_END = "article_end", "End of a story"
-        HOME = "home", "Home page"
+        HEADER = "header", _("Header, above every page")
+        INLINE = "inline", _("Inside a story, after a paragraph")
+        ARTICLE_END = "article_end", _("End of a story")
+        HOME = "home", _("Home page")
 
         @property
         def limit(self):
@@ -113,101 +118,142 @@ class MembershipPrompt(models.Model):
             return 2 if self == "article_end" else 1
 
     class Dismissal(models.TextChoices):
-        NONE = "none", "Cannot be dismissed"
-        DAYS = "days", "Dismissed for a number of days"
-        FOREVER = "forever", "Dismissed for good"
+        NONE = "none", _("Cannot be dismissed")
+        DAYS = "days", _("Dismissed for a number of days")
+        FOREVER = "forever", _("Dismissed for good")
 
     class Kind(models.TextChoices):
-        MEMBERSHIP = "membership", "Membership appeal"
-        FUNDRAISER = "fundraiser", "Fundraiser"
+        MEMBERSHIP = "membership", _("Membership appeal")
+        FUNDRAISER = "fundraiser", _("Fundraiser")
 
     name = models.CharField(
         max_length=120,
-        help_text="For the newsroom only, e.g. “Spring membership drive”.",
+        help_text=_("For the newsroom only, e.g. “Spring membership drive”."),
+        verbose_name=_("name"),
     )
-    placement = models.CharField(max_length=12, choices=Placement.choices)
+    placement = models.CharField(
+        max_length=12, choices=Placement.choices, verbose_name=_("placement")
+    )
     kind = models.CharField(
         max_length=10,
         choices=Kind.choices,
         default=Kind.MEMBERSHIP,
-        help_text="Membership appeals are hidden from readers who say they are "
-        "already members; fundraisers are not, and are listed on the support page.",
+        help_text=_(
+            "Membership appeals are hidden from readers who say they are "
+            "already members; fundraisers are not, and are listed on the support page."
+        ),
+        verbose_name=_("kind"),
     )
-    heading = models.CharField(max_length=200, blank=True)
+    heading = models.CharField(max_length=200, blank=True, verbose_name=_("heading"))
     body = models.TextField(
-        blank=True, help_text="Plain text; a blank line starts a paragraph."
+        blank=True,
+        help_text=_("Plain text; a blank line starts a paragraph."),
+        verbose_name=_("body"),
     )
-    button_label = models.CharField(max_length=80, blank=True)
+    button_label = models.CharField(
+        max_length=80, blank=True, verbose_name=_("button label")
+    )
     button_url = models.CharField(
-        "button link",
+        _("button link"),
         max_length=500,
         blank=True,
         validators=[validate_button_url],
-        help_text="A full address (https://…) or a path on this site such as /support/.",
+        help_text=_(
+            "A full address (https://…) or a path on this site such as /support/."
+        ),
     )
-    is_active = models.BooleanField("switched on", default=True)
+    is_active = models.BooleanField(_("switched on"), default=True)
     starts_at = models.DateTimeField(
-        null=True, blank=True, help_text="Blank: from now."
+        null=True,
+        blank=True,
+        help_text=_("Blank: from now."),
+        verbose_name=_("starts at"),
     )
     ends_at = models.DateTimeField(
-        null=True, blank=True, help_text="Blank: until switched off."
+        null=True,
+        blank=True,
+        help_text=_("Blank: until switched off."),
+        verbose_name=_("ends at"),
     )
     priority = models.IntegerField(
         default=0,
-        help_text="Higher numbers are shown first where several prompts match.",
+        help_text=_("Higher numbers are shown first where several prompts match."),
+        verbose_name=_("priority"),
     )
     paragraph = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Inline prompts only: shown after this paragraph of the story (1 is the first).",
+        help_text=_(
+            "Inline prompts only: shown after this paragraph of the story (1 is the first)."
+        ),
+        verbose_name=_("paragraph"),
     )
     sections = models.ManyToManyField(
         Section,
         blank=True,
-        help_text="Only on stories in these sections. None: every section.",
+        help_text=_("Only on stories in these sections. None: every section."),
+        verbose_name=_("sections"),
     )
     tags = models.ManyToManyField(
         Tag,
         blank=True,
         related_name="+",
-        help_text="Only on stories with one of these tags. None: any.",
+        help_text=_("Only on stories with one of these tags. None: any."),
+        verbose_name=_("tags"),
     )
     outlets = models.ManyToManyField(
         Outlet,
         blank=True,
-        help_text="Only on stories from these outlets, e.g. ours but not partners'. None: any.",
+        help_text=_(
+            "Only on stories from these outlets, e.g. ours but not partners'. None: any."
+        ),
+        verbose_name=_("outlets"),
     )
     languages = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Only on stories in these languages, comma-separated (en, uk, az). Blank: any.",
+        help_text=_(
+            "Only on stories in these languages, comma-separated (en, uk, az). Blank: any."
+        ),
+        verbose_name=_("languages"),
     )
     dismissal = models.CharField(
-        max_length=8, choices=Dismissal.choices, default=Dismissal.DAYS
+        max_length=8,
+        choices=Dismissal.choices,
+        default=Dismissal.DAYS,
+        verbose_name=_("dismissal"),
     )
     dismiss_days = models.PositiveSmallIntegerField(
-        default=7, help_text="With “dismissed for a number of days”: how many."
+        default=7,
+        help_text=_("With “dismissed for a number of days”: how many."),
+        verbose_name=_("dismiss days"),
     )
     max_views_per_week = models.PositiveSmallIntegerField(
-        "at most, views a week",
+        _("at most, views a week"),
         null=True,
         blank=True,
-        help_text="Shown to one reader at most this many times in seven days, "
-        "counted in the reader's own browser. Blank: no limit.",
+        help_text=_(
+            "Shown to one reader at most this many times in seven days, "
+            "counted in the reader's own browser. Blank: no limit."
+        ),
     )
     weight = models.PositiveSmallIntegerField(
-        "share of readers",
+        _("share of readers"),
         default=50,
-        help_text="With variants: this text's share against theirs (50 here and 50 "
-        "on one variant: half the readers each). It is also what readers without "
-        "JavaScript see.",
+        help_text=_(
+            "With variants: this text's share against theirs (50 here and 50 "
+            "on one variant: half the readers each). It is also what readers without "
+            "JavaScript see."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = MembershipPromptQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("membership prompt")
+        verbose_name_plural = _("membership prompts")
         ordering = ["placement", "-priority", "id"]
         constraints = [
             models.CheckConstraint(
@@ -254,25 +300,36 @@ class MembershipPrompt(models.Model):
 
 class PromptVariant(models.Model):
     prompt = models.ForeignKey(
-        MembershipPrompt, on_delete=models.CASCADE, related_name="variants"
+        MembershipPrompt,
+        on_delete=models.CASCADE,
+        related_name="variants",
+        verbose_name=_("prompt"),
     )
     name = models.CharField(
-        max_length=80, help_text="For the figures, e.g. “B: shorter ask”."
+        max_length=80,
+        help_text=_("For the figures, e.g. “B: shorter ask”."),
+        verbose_name=_("name"),
     )
-    heading = models.CharField(max_length=200, blank=True)
+    heading = models.CharField(max_length=200, blank=True, verbose_name=_("heading"))
     body = models.TextField(
-        blank=True, help_text="Plain text; a blank line starts a paragraph."
+        blank=True,
+        help_text=_("Plain text; a blank line starts a paragraph."),
+        verbose_name=_("body"),
     )
     button_label = models.CharField(
-        max_length=80, help_text="The button leads where the prompt's button does."
+        max_length=80,
+        help_text=_("The button leads where the prompt's button does."),
+        verbose_name=_("button label"),
     )
     weight = models.PositiveSmallIntegerField(
-        "share of readers",
+        _("share of readers"),
         default=50,
-        help_text="Against the prompt's own share; 0 pauses this variant.",
+        help_text=_("Against the prompt's own share; 0 pauses this variant."),
     )
 
     class Meta:
+        verbose_name = _("prompt variant")
+        verbose_name_plural = _("prompt variants")
         ordering = ["prompt", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -298,7 +355,10 @@ class PromptDailyStat(models.Model):
     """
 
     prompt = models.ForeignKey(
-        MembershipPrompt, on_delete=models.CASCADE, related_name="daily_stats"
+        MembershipPrompt,
+        on_delete=models.CASCADE,
+        related_name="daily_stats",
+        verbose_name=_("prompt"),
     )
     variant = models.ForeignKey(
         PromptVariant,
@@ -306,16 +366,17 @@ class PromptDailyStat(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="daily_stats",
-        help_text="Blank: the prompt's own text.",
+        help_text=_("Blank: the prompt's own text."),
+        verbose_name=_("variant"),
     )
-    day = models.DateField()
-    impressions = models.PositiveIntegerField(default=0)
-    clicks = models.PositiveIntegerField(default=0)
+    day = models.DateField(verbose_name=_("day"))
+    impressions = models.PositiveIntegerField(default=0, verbose_name=_("impressions"))
+    clicks = models.PositiveIntegerField(default=0, verbose_name=_("clicks"))
 
     class Meta:
         ordering = ["-day", "prompt", "variant"]
-        verbose_name = "prompt figures for a day"
-        verbose_name_plural = "prompt figures by day"
+        verbose_name = _("prompt figures for a day")
+        verbose_name_plural = _("prompt figures by day")
         # One row per prompt, version and day; NULL is its own version, so the
         # prompt's own text needs a constraint of its own.
         constraints = [
@@ -339,30 +400,61 @@ class PromptDailyStat(models.Model):
         return f"{self.prompt} on {self.day}"
 
 
+class MembershipTierQuerySet(models.QuerySet):
+    def in_language(self, code):
+        """Tiers with their name and benefits in the edition `code`'s language
+        where an editor wrote them (TierTranslation), else as written."""
+        if code == editions.default():
+            return self
+        translations = self.model._meta.get_field("translations").related_model
+        return self.prefetch_related(
+            models.Prefetch(
+                "translations",
+                queryset=translations.objects.filter(language=code),
+                to_attr="translated",
+            )
+        )
+
+
 class MembershipTier(models.Model):
     class Interval(models.TextChoices):
-        MONTH = "month", "per month"
-        YEAR = "year", "per year"
-        ONCE = "once", "one-off"
+        # Shown to readers after a tier's price on the support page: "5 EUR per month".
+        MONTH = "month", pgettext_lazy("membership tier interval", "per month")
+        YEAR = "year", pgettext_lazy("membership tier interval", "per year")
+        ONCE = "once", pgettext_lazy("membership tier interval", "one-off")
 
-    name = models.CharField(max_length=80)
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    name = models.CharField(max_length=80, verbose_name=_("name"))
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, verbose_name=_("amount")
+    )
     currency = models.CharField(
-        max_length=3, default="EUR", help_text="Three-letter code: EUR, USD, GEL, AZN…"
+        max_length=3,
+        default="EUR",
+        help_text=_("Three-letter code: EUR, USD, GEL, AZN…"),
+        verbose_name=_("currency"),
     )
     interval = models.CharField(
-        max_length=5, choices=Interval.choices, default=Interval.MONTH
+        max_length=5,
+        choices=Interval.choices,
+        default=Interval.MONTH,
+        verbose_name=_("interval"),
     )
-    benefits = models.TextField(blank=True, help_text="One benefit per line.")
+    benefits = models.TextField(
+        blank=True, help_text=_("One benefit per line."), verbose_name=_("benefits")
+    )
     checkout_url = models.URLField(
-        "checkout link",
+        _("checkout link"),
         max_length=500,
-        help_text="The payment provider's page for this tier.",
+        help_text=_("The payment provider's page for this tier."),
     )
-    is_active = models.BooleanField("shown on the support page", default=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("shown on the support page"), default=True)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+
+    objects = MembershipTierQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("membership tier")
+        verbose_name_plural = _("membership tiers")
         ordering = ["position", "amount"]
         constraints = [
             models.CheckConstraint(
@@ -376,5 +468,17 @@ class MembershipTier(models.Model):
         )
 
     @property
+    def translation(self):
+        """The tier in the page's language, when in_language() found one."""
+        found = getattr(self, "translated", None)
+        return found[0] if found else None
+
+    @property
+    def display_name(self):
+        return self.translation.name if self.translation else self.name
+
+    @property
     def benefit_list(self):
-        return [line.strip() for line in self.benefits.splitlines() if line.strip()]
+        translation = self.translation
+        benefits = translation.benefits if translation else self.benefits
+        return [line.strip() for line in benefits.splitlines() if line.strip()]

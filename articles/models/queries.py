@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import OuterRef, Q
 from django.utils import timezone
 
+from articles import editions
+
 
 def _bylines(article_model):
     return article_model._meta.get_field("bylines").related_model.objects
@@ -20,6 +22,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=self.model.Status.PUBLISHED, published_at__lte=timezone.now()
         )
+
+    def in_edition(self, code=None):
+        """Stories of one language edition: `code`, or the request's."""
+        return self.filter(editions.stories_in(code or editions.active()))
 
     def scheduled(self):
         return self.filter(

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from articles import editions
 from articles.links import url_for
 from articles.slugs import LatinSlugField
 
@@ -15,20 +17,23 @@ class OutletQuerySet(models.QuerySet):
 
 
 class Outlet(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
     slug = LatinSlugField(
         max_length=120,
         populate_from="name",
         fallback="outlet",
-        help_text="In Latin letters; leave blank to make it from the name.",
+        help_text=_("In Latin letters; leave blank to make it from the name."),
+        verbose_name=_("slug"),
     )
-    url = models.URLField("website", blank=True)
-    description = models.TextField(blank=True)
+    url = models.URLField(_("website"), blank=True)
+    description = models.TextField(blank=True, verbose_name=_("description"))
     is_house = models.BooleanField(
-        "our outlet",
+        _("our outlet"),
         default=False,
-        help_text="Tick for this site's own outlet. Other outlets are partners whose "
-        "stories we republish with attribution. Only one outlet can be ours.",
+        help_text=_(
+            "Tick for this site's own outlet. Other outlets are partners whose "
+            "stories we republish with attribution. Only one outlet can be ours."
+        ),
     )
     logo = models.ForeignKey(
         "articles.Image",
@@ -36,24 +41,32 @@ class Outlet(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Shown to search engines as the publisher's logo.",
+        help_text=_("Shown to search engines as the publisher's logo."),
+        verbose_name=_("logo"),
     )
     support_heading = models.CharField(
         max_length=120,
         blank=True,
         default="Why your support matters",
-        help_text="Our outlet only: the heading above the text below on the support page.",
+        help_text=_(
+            "Our outlet only: the heading above the text below on the support page."
+        ),
+        verbose_name=_("support heading"),
     )
     support_text = models.TextField(
-        "why support matters",
+        _("why support matters"),
         blank=True,
-        help_text="Our outlet only: shown on the support page above the membership "
-        "tiers. Plain text; a blank line starts a paragraph.",
+        help_text=_(
+            "Our outlet only: shown on the support page above the membership "
+            "tiers. Plain text; a blank line starts a paragraph."
+        ),
     )
 
     objects = OutletQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
         ordering = ["-is_house", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -69,22 +82,39 @@ class Outlet(models.Model):
     def get_absolute_url(self):
         return f"{url_for('articles:search')}?outlet={self.slug}"
 
+    def support_in(self, code):
+        """What the support page says of why support matters, in the edition
+        `code`'s language: a SupportText where one is written, else the
+        outlet's own fields (support_heading, support_text)."""
+        if code != editions.default():
+            found = self.support_texts.filter(language=code).first()
+            if found is not None:
+                return found
+        return self
+
 
 class Section(models.Model):
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, verbose_name=_("name"))
     slug = LatinSlugField(
         max_length=80,
         populate_from="name",
         fallback="section",
-        help_text="The last part of the section's address, in Latin letters. "
-        "Leave blank to make it from the name, in any script.",
+        help_text=_(
+            "The last part of the section's address, in Latin letters. "
+            "Leave blank to make it from the name, in any script."
+        ),
+        verbose_name=_("slug"),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, verbose_name=_("description"))
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Sections are listed on the home page in this order."
+        default=0,
+        help_text=_("Sections are listed on the home page in this order."),
+        verbose_name=_("position"),
     )
 
     class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         ordering = ["position", "name"]
 
     def __str__(self):
@@ -95,24 +125,31 @@ class Section(models.Model):
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
     slug = LatinSlugField(
         max_length=120,
         populate_from="name",
         fallback="author",
-        help_text="The last part of the author's address, in Latin letters. "
-        "Leave blank to make it from the name, in any script.",
+        help_text=_(
+            "The last part of the author's address, in Latin letters. "
+            "Leave blank to make it from the name, in any script."
+        ),
+        verbose_name=_("slug"),
     )
-    bio = models.TextField(blank=True)
+    bio = models.TextField(blank=True, verbose_name=_("bio"))
     photo = models.ForeignKey(
         "articles.Image",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("photo"),
     )
     social_handle = models.CharField(
-        max_length=80, blank=True, help_text="For example @oc_media, without a link."
+        max_length=80,
+        blank=True,
+        help_text=_("For example @oc_media, without a link."),
+        verbose_name=_("social handle"),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -120,10 +157,13 @@ class Author(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="author",
-        help_text="The staff account that writes as this author, if any.",
+        help_text=_("The staff account that writes as this author, if any."),
+        verbose_name=_("user"),
     )
 
     class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
         ordering = ["name"]
 
     def __str__(self):

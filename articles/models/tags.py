@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
 from articles import slugs
@@ -31,13 +32,18 @@ class Tag(TagBase):
         max_length=100,
         populate_from="name",
         fallback="tag",
-        help_text="The last part of the tag's address, in Latin letters. Leave "
-        "blank to make it from the name, in any script.",
+        help_text=_(
+            "The last part of the tag's address, in Latin letters. Leave "
+            "blank to make it from the name, in any script."
+        ),
+        verbose_name=_("slug"),
     )
 
     objects = TagQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
 
     def get_absolute_url(self):
@@ -58,16 +64,22 @@ class TaggedArticle(TaggedItemBase):
     """A story's tag: the through table of Article.tags."""
 
     tag = models.ForeignKey(
-        Tag, on_delete=models.CASCADE, related_name="tagged_articles"
+        Tag,
+        on_delete=models.CASCADE,
+        related_name="tagged_articles",
+        verbose_name=_("tag"),
     )
     content_object = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="tagged_items"
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+        verbose_name=_("content object"),
     )
 
     class Meta:
         ordering = ["id"]
         # As revision comparisons name a story's tags (articles.admin.history).
-        verbose_name = "tagged item"
+        verbose_name = _("tagged item")
         constraints = [
             models.UniqueConstraint(
                 fields=["content_object", "tag"], name="one_tag_per_story"

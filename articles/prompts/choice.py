@@ -16,6 +16,7 @@ from operator import attrgetter
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles import editions
 from articles.models import MembershipPrompt, PromptVariant
 
 # A new name whenever what is kept under it changes shape or module.
@@ -69,16 +70,16 @@ class Candidate:
     def matches(self, target, now):
         if not self.is_live(now):
             return False
+        # Every page has a language: a story's, or elsewhere its edition's.
+        if self.languages and not _language_matches(target.language, self.languages):
+            return False
         if not target.is_story:
-            # Outside a story there is nothing to match a targeted appeal against.
-            return not self.is_targeted
+            # Outside a story there is no section, tag or outlet to match.
+            return not (self.section_ids or self.tag_ids or self.outlet_ids)
         return (
             (not self.section_ids or target.section_id in self.section_ids)
             and (not self.tag_ids or bool(self.tag_ids & target.tag_ids))
             and (not self.outlet_ids or target.outlet_id in self.outlet_ids)
-            and (
-                not self.languages or _language_matches(target.language, self.languages)
-            )
         )
 
 
@@ -135,7 +136,7 @@ def choose(placement, target=None, paragraph=None, now=None, forced=None):
         if paragraph is None or forced.paragraph == paragraph:
             return [forced]
         return []
-    target = target or Target()
+    target = target or Target(language=editions.active())
     now = now or timezone.now()
     chosen = _best_first(
         c.prompt
@@ -161,12 +162,16 @@ def inline_paragraphs(target, now=None, forced=None):
 
 
 def fundraisers(now=None):
-    """Live fundraisers of every placement and targeting, for the support page."""
+    """Live fundraisers of every placement and targeting, for the support page
+    of the edition their languages (if any) name."""
     now = now or timezone.now()
+    language = editions.active()
     return _best_first(
         c.prompt
         for c in active_candidates()
-        if c.prompt.kind == MembershipPrompt.Kind.FUNDRAISER and c.is_live(now)
+        if c.prompt.kind == MembershipPrompt.Kind.FUNDRAISER
+        and c.is_live(now)
+        and (not c.languages or _language_matches(language, c.languages))
     )
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from articles.models import PromptDailyStat
 
@@ -59,7 +60,7 @@ def by_version(prompt, first_day=None):
         return Figures(label, row.get("impressions_sum", 0), row.get("clicks_sum", 0))
 
     return [
-        figures(None, "Prompt's own text"),
+        figures(None, gettext("Prompt's own text")),
         *(figures(v.pk, v.name) for v in prompt.variants.all()),
     ]
 
@@ -107,15 +108,19 @@ def bar_chart(days, field, title):
             for index, (day, value) in enumerate(zip(days, values, strict=True))
         ),
     )
+    # Translators: a chart's name for screen readers: "Seen, per day: highest 40".
+    label = gettext("%(title)s, per day: highest %(highest)s") % {
+        "title": title,
+        "highest": max(values, default=0),
+    }
     return format_html(
         '<svg class="prompt-chart" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'role="img" aria-label="{}, per day: highest {}">{}</svg>',
+        'role="img" aria-label="{}">{}</svg>',
         CHART_WIDTH,
         CHART_HEIGHT,
         CHART_WIDTH,
         CHART_HEIGHT,
-        title,
-        max(values, default=0),
+        label,
         bars,
     )
 

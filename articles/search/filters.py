@@ -7,6 +7,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django_filters.constants import EMPTY_VALUES
 
 from articles.models import Article, Author, Outlet, Section, Tag
@@ -54,7 +55,9 @@ class ArchiveForm(forms.Form):
         before = cleaned.get("published_before")
         if after and before and after > before:
             self.add_error(
-                "published_before", "Choose a date on or after the “From” date."
+                "published_before",
+                # Translators: “From” is the label of the first day searched.
+                gettext("Choose a date on or after the “From” date."),
             )
         return cleaned
 
@@ -92,7 +95,7 @@ def _midnight(day):
 
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search",
+        label=pgettext_lazy("the search form's field for words", "Search"),
         method="searched_last",
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
@@ -100,8 +103,8 @@ class ArticleFilter(django_filters.FilterSet):
     section = django_filters.ModelChoiceFilter(
         queryset=Section.objects.all(),
         to_field_name="slug",
-        label="Section",
-        empty_label="Any section",
+        label=gettext_lazy("Section"),
+        empty_label=gettext_lazy("Any section"),
         widget=QuickSelect,
     )
     # A text box, not a list: a newsroom has thousands of tags.
@@ -109,40 +112,42 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="tags",
         queryset=Tag.objects.all(),
         to_field_name="slug",
-        label="Topic",
+        label=gettext_lazy("Topic"),
         widget=forms.TextInput(attrs={"maxlength": 100}),
         error_messages={
-            "invalid_choice": "No topic has this address; check the spelling."
+            "invalid_choice": gettext_lazy(
+                "No topic has this address; check the spelling."
+            )
         },
     )
     author = django_filters.ModelChoiceFilter(
         field_name="authors",
         queryset=Author.objects.all(),
         to_field_name="slug",
-        label="Author",
-        empty_label="Any author",
+        label=gettext_lazy("Author"),
+        empty_label=gettext_lazy("Any author"),
         widget=QuickSelect,
     )
     outlet = django_filters.ModelChoiceFilter(
         queryset=Outlet.objects.all(),
         to_field_name="slug",
-        label="Outlet",
-        empty_label="Any outlet",
+        label=gettext_lazy("Outlet"),
+        empty_label=gettext_lazy("Any outlet"),
         widget=QuickSelect,
     )
     language = django_filters.CharFilter(
-        label="Language", max_length=35, validators=[language_validator]
+        label=gettext_lazy("Language"), max_length=35, validators=[language_validator]
     )
     published_after = DayFilter(
         field_name="published_at",
         lookup_expr="gte",
-        label="From",
+        label=pgettext_lazy("the first day searched", "From"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     published_before = DayFilter(
         field_name="published_at",
         lookup_expr="lte",
-        label="Until",
+        label=pgettext_lazy("the last day searched", "Until"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

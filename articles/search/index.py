@@ -1,8 +1,10 @@
 """The search documents: one SearchDocument row per story, kept in step by
 signals (articles.signals) and written here.
 
-On PostgreSQL each document holds a weighted tsvector in two configurations;
-elsewhere the story's words folded (folding.fold) for word matching.
+On PostgreSQL each document holds a weighted tsvector in two configurations:
+the story's language's, where PostgreSQL stems that language, and 'simple'
+over the folded words; elsewhere the story's words folded (folding.fold) for
+word matching.
 """
 
 from collections import defaultdict
@@ -16,15 +18,29 @@ from articles.models import Article, Embed, SearchDocument, TaggedArticle
 
 from .folding import fold
 
-# English stems English words ("rallies" finds "rally"); 'simple' keeps words
-# of every other language (Ukrainian, Azerbaijani, Georgian…) as fold() folds
-# them, on the stories' side and the reader's alike.
-CONFIGS = ("english", "simple")
-FOLDED_CONFIGS = {"simple"}
+# PostgreSQL's configurations by language: each stems its language's words
+# ("rallies" finds "rally", "митинги" finds "митинг"). 'simple' keeps words of
+# every language (Georgian, Azerbaijani…) as fold() folds them, on the
+# stories' side and the reader's alike.
+LANGUAGE_CONFIGS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "es": "spanish", "eu": "basque", "fi": "finnish",
+    "fr": "french", "ga": "irish", "hi": "hindi", "hu": "hungarian",
+    "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian",
+    "nb": "norwegian", "ne": "nepali", "nl": "dutch", "no": "norwegian",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian",
+    "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+FOLDED = "simple"
 # Headline above standfirst above body above tags and embedded posts.
 WEIGHTS = (("headline", "A"), ("standfirst", "B"), ("body", "C"), ("extra", "D"))
 # Stories indexed in one statement when every story is.
 INDEX_BATCH = 500
+
+
+def text_config(language):
+    """The configuration stories in `language` (a BCP 47 tag) are indexed in."""
+    return LANGUAGE_CONFIGS.get((language or "").split("-")[0].lower(), FOLDED)
 
 
 def is_postgresql(using="default"):
@@ -44,6 +60,7 @@ def index_articles(article_ids, using="default"):
             "section_id",
             "status",
             "published_at",
+            "language",
         )
     )
     if not rows:
@@ -78,7 +95,7 @@ def _embed_texts(placed, using):
 
 
 def _document(row, tag_names, embed_texts):
-    pk, headline, standfirst, body, section_id, status, published_at = row
+    pk, headline, standfirst, body, section_id, status, published_at, language = row
     embed_text = [plain_text(text) for text in embed_texts]
     body_text = plain_text(body)
     return _Document(
@@ -90,6 +107,7 @@ def _document(row, tag_names, embed_texts):
         text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
         section_id=section_id,
         published_at=published_at if status == Article.Status.PUBLISHED else None,
+        config=text_config(language),
     )
 
 
@@ -115,6 +133,7 @@ class _Document:
     text: str  # what snippets are cut from
     section_id: int
     published_at: datetime | None
+    config: str  # the language's text search configuration
 
     def for_sqlite(self):
         words = " ".join([self.headline, self.standfirst, self.body, self.extra])
@@ -143,13 +162,19 @@ def _upsert_on_postgresql(documents, using):
         cursor.execute(_UPSERT, columns + folded)
 
 
-def _column(field, config):
-    """The column of the upsert's rows that `config` reads `field` from."""
-    return f"folded_{field}" if config in FOLDED_CONFIGS else field
+def _weighted(field, weight):
+    """One field's part of the vector: its words in the story's language's
+    configuration (none for 'simple'), and folded in 'simple'."""
+    return (
+        f"CASE WHEN story.config = '{FOLDED}' THEN ''::tsvector ELSE "
+        f"setweight(to_tsvector(story.config::regconfig, story.{field}), "
+        f"'{weight}') END || "
+        f"setweight(to_tsvector('{FOLDED}', story.folded_{field}), '{weight}')"
+    )
 
 
 # One array per field, then the weighted fields folded; each field weighted,
-# in every configuration. Only constants go into the SQL text; the stories'
+# in both configurations. Only constants go into the SQL text; the stories'
 # words are parameters.
 _UPSERT = """
     INSERT INTO {table} AS document
@@ -157,10 +182,10 @@ _UPSERT = """
     SELECT story.id, story.text, '', story.section_id, story.published_at, {vector}
     FROM unnest(
         %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-        %s::bigint[], %s::timestamptz[], {folded_arrays}
+        %s::bigint[], %s::timestamptz[], %s::text[], {folded_arrays}
     ) AS story(
         id, headline, standfirst, body, extra, text, section_id, published_at,
-        {folded_columns}
+        config, {folded_columns}
     )
     ON CONFLICT (article_id) DO UPDATE SET
         text = excluded.text,
@@ -179,12 +204,7 @@ _UPSERT = """
     table=SearchDocument._meta.db_table,
     folded_arrays=", ".join("%s::text[]" for _ in WEIGHTS),
     folded_columns=", ".join(f"folded_{field}" for field, _ in WEIGHTS),
-    vector=" || ".join(
-        f"setweight(to_tsvector('{config}', story.{_column(field, config)}), "
-        f"'{weight}')"
-        for field, weight in WEIGHTS
-        for config in CONFIGS
-    ),
+    vector=" || ".join(_weighted(field, weight) for field, weight in WEIGHTS),
 )
 
 

@@ -8,10 +8,11 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles import editions
 from articles.models import SearchDocument
 
 from .folding import fold, query_words
-from .index import CONFIGS, FOLDED_CONFIGS, is_postgresql
+from .index import FOLDED, is_postgresql, text_config
 
 # Ranking reads the vector of every match it orders, and a common word can
 # match a third of the archive: only the most recent matches are ranked.
@@ -22,12 +23,12 @@ COMMON_SHARE = 0.25
 
 
 def words_query(text):
-    """The reader's words as a query in both configurations (web search syntax)."""
-    query = None
-    for config in CONFIGS:
-        words = fold(text) if config in FOLDED_CONFIGS else text
-        part = SearchQuery(words, config=config, search_type="websearch")
-        query = part if query is None else query | part
+    """The reader's words as a query (web search syntax) in the configuration
+    of each edition's language, and folded in 'simple'."""
+    configs = sorted({text_config(code) for code in editions.codes()} - {FOLDED})
+    query = SearchQuery(fold(text), config=FOLDED, search_type="websearch")
+    for config in configs:
+        query |= SearchQuery(text, config=config, search_type="websearch")
     return query
 
 

@@ -6,10 +6,11 @@ from django.contrib.postgres.search import SearchHeadline
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles import editions
 from articles.models import SearchDocument
 
 from .folding import PUNCTUATION, fold, query_words
-from .index import CONFIGS, is_postgresql
+from .index import is_postgresql, text_config
 from .query import words_query
 
 # Snippet highlights are marked with control characters no story contains,
@@ -36,7 +37,7 @@ def add_snippets(stories, text):
             snippet=SearchHeadline(
                 "text",
                 words_query(text),
-                config=CONFIGS[0],
+                config=text_config(editions.active()),
                 start_sel=START,
                 stop_sel=STOP,
                 max_words=SNIPPET_WORDS,

@@ -24,6 +24,7 @@ from django.utils.cache import (
 from django.utils.http import parse_http_date_safe
 
 from articles import paging
+from articles.links import url_for
 
 from .generation import (
     GENERATION_KEY,
@@ -84,7 +85,7 @@ class PageCacheMiddleware:
     def skipped_prefixes(self):
         return (
             reverse("admin:index"),
-            reverse("articles:preview", args=["x"])[:-2],
+            url_for("articles:preview", "x")[:-2],
             reverse("healthz"),
             settings.STATIC_URL,
             settings.MEDIA_URL,

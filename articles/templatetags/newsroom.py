@@ -2,8 +2,9 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from articles import prompts as prompt_choice
 from articles.links import url_for
@@ -31,6 +32,26 @@ def membership_prompts(context, placement, paragraph=None):
         ),
         "shown_variant": context.get("prompt_preview_variant", 0),
     }
+
+
+@register.simple_tag
+def author_links(authors):
+    """A byline's authors as links, listed the active language's way: "A, B and C".
+
+    The sentence around them ("By …") is the template's, so it is translated whole.
+    """
+    links = [
+        format_html('<a href="{}">{}</a>', author.get_absolute_url(), author.name)
+        for author in authors
+    ]
+    if len(links) < 2:
+        return mark_safe("".join(links))  # noqa: S308 (each link is escaped)
+    separator = escape(pgettext("between authors' names", ", "))
+    # Translators: the last two of a byline's names (the first may be a list).
+    both = escape(pgettext("between authors' names", "%(names)s and %(last_name)s"))
+    return mark_safe(  # noqa: S308 (the names are escaped, the words too)
+        both % {"names": separator.join(links[:-1]), "last_name": links[-1]}
+    )
 
 
 @register.simple_tag

@@ -6,12 +6,17 @@ if any of them went wrong, so each journey also proves the page loads nothing
 from another host and breaks no rule of the policy.
 """
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests import live
 from tests.browser.site import assert_well_behaved, log_in, open_context, watch
 from tests.live import DEMO_PASSWORD  # noqa: F401  (the demo accounts' password)
+
+# The demo with generated stories in every edition (the browser tests' alone).
+editions_site = live.editions_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,21 +50,34 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def new_context(live_site, browser):
-    """Opens browser contexts on the live site (viewport, scheme, options); closes them."""
+@contextmanager
+def _contexts_on(browser, origin):
+    """A maker of browser contexts on `origin`, all closed at the end."""
     contexts = []
 
     def new(viewport="desktop", color_scheme="light", **options):
-        context = open_context(
-            browser, live_site.origin, viewport, color_scheme, **options
-        )
+        context = open_context(browser, origin, viewport, color_scheme, **options)
         contexts.append(context)
         return context
 
     yield new
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def new_context(live_site, browser):
+    """Opens browser contexts on the live site (viewport, scheme, options); closes them."""
+    with _contexts_on(browser, live_site.origin) as new:
+        yield new
+
+
+@pytest.fixture
+def editions_context(editions_site, browser):
+    """Opens browser contexts, as `new_context` does, on the site with stories
+    in every language edition (tests/live.py)."""
+    with _contexts_on(browser, editions_site.origin) as new:
+        yield new
 
 
 @pytest.fixture

@@ -221,7 +221,9 @@ def test_the_editors_journey_takes_fifteen_actions_or_fewer(
     # Schedule it for tomorrow morning.
     editor.click(page.get_by_text("Schedule…"))
     day, in_words = tomorrow_morning()
-    editor.type(day.isoformat())  # the day has the cursor
+    # The day has the cursor once the panel is open; typing waits for it.
+    expect(page.locator("details[data-panel=schedule] input").first).to_be_focused()
+    editor.type(day.isoformat())
     editor.click(page.get_by_label("Time (Tbilisi time)"))
     editor.type("09:00")
     in_view(page, "day-editor-schedule")
@@ -277,7 +279,9 @@ def test_the_reporters_journey_ends_published_and_read(desk, cleaned_up, new_con
     queue = editor.page.locator(".review-queue__panel", has_text="Awaiting review")
     editor.click(queue.get_by_role("link", name=REPORTERS_HEADLINE))
     editor.click(editor.page.get_by_text("Return with comment…"))
-    editor.type(COMMENT)  # the comment box has the cursor
+    # The comment box has the cursor once the panel is open.
+    expect(editor.page.locator("details[data-panel=return] textarea")).to_be_focused()
+    editor.type(COMMENT)
     in_view(editor.page, "day-editor-return")
     editor.click(editor.page.get_by_role("button", name="Return to the reporter"))
     assert said(editor.page).startswith("Returned to the reporter")

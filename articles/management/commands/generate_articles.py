@@ -1,94 +1,30 @@
-"""Fill the archive with N realistic generated stories, for load tests and demos."""
+"""Fill the archive with N realistic generated stories, for load tests and demos.
+
+In the default language, or any of the site's languages with --language: the
+stories are written by articles/management/generated_stories.py, in English from
+its word lists, in the others from articles/management/generated_text/, with
+people's names from Faker.
+"""
 
 import random
-from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import slugs
-from articles.management import placeholders
-from articles.models import (
-    Article,
-    Author,
-    Byline,
-    Image,
-    Outlet,
-    Section,
-    Tag,
-    TaggedArticle,
+from articles import editions
+from articles.management import generated_text
+from articles.management.generated_stories import (
+    ENGLISH,
+    Cast,
+    LanguageCast,
+    slug_prefix,
 )
+from articles.models import Article, Byline, TaggedArticle
 from articles.search import index_articles
 from articles.serving.generation import forget_pages
 
-SLUG_PREFIX = "generated-"
 BATCH = 500
-# One story in this many is left as a draft, so drafts are in the mix.
-DRAFT_EVERY = 50
-SECTIONS = ["News", "Politics", "Society", "Economy", "Photo report", "Opinion"]
-PLACES = [
-    "Tbilisi", "Baku", "Yerevan", "Sukhumi", "Tskhinvali", "Stepanakert", "Batumi",
-    "Kutaisi", "Ganja", "Gyumri", "Grozny", "Makhachkala", "Nalchik", "Vladikavkaz",
-]  # fmt: skip
-TOPICS = [
-    "elections", "protests", "media freedom", "energy", "migration", "courts",
-    "border", "climate", "education", "health", "economy", "culture", "sport",
-    "human rights", "parliament", "labour", "housing", "minorities", "tourism",
-]  # fmt: skip
-FIRST = ["Nino", "Elnur", "Anahit", "Giorgi", "Leyla", "Armen", "Mariam", "Rauf"]
-LAST = ["Beridze", "Aliyeva", "Petrosyan", "Kapanadze", "Huseynov", "Sargsyan"]
-WORDS = [
-    "residents",
-    "officials",
-    "said",
-    "the",
-    "government",
-    "week",
-    "council",
-    "ministry",
-    "protest",
-    "city",
-    "village",
-    "road",
-    "water",
-    "report",
-    "journalists",
-    "police",
-    "court",
-    "decision",
-    "opposition",
-    "budget",
-    "schools",
-    "hospital",
-    "workers",
-    "families",
-    "border",
-    "election",
-    "campaign",
-    "vote",
-    "statement",
-    "according",
-    "to",
-    "local",
-    "sources",
-    "activists",
-    "investigation",
-    "winter",
-    "prices",
-    "salaries",
-    "rally",
-    "square",
-    "evening",
-    "morning",
-    "district",
-    "region",
-    "law",
-    "draft",
-]
 
 
 class Command(BaseCommand):
@@ -99,20 +35,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("count", type=int, help="How many generated stories.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed.")
+        parser.add_argument(
+            "--language",
+            metavar="CODE",
+            help="The stories' language, one of the site's (settings.LANGUAGES); "
+            "the default language when left out. N counts the stories in it.",
+        )
 
-    def handle(self, *args, count, seed, **options):
+    def handle(self, *args, count, seed, language=None, **options):
         if count < 1:
             raise CommandError(f"count must be a positive number, not {count}.")
-        existing = Article.objects.filter(slug__startswith=SLUG_PREFIX).count()
+        code = language_to_write(language)
+        where = "" if code == ENGLISH else f" in {code}"
+        existing = Article.objects.filter(
+            slug__startswith=slug_prefix(code), language=code
+        ).count()
         wanted = max(0, count - existing)
         if not wanted:
             self.stdout.write(
-                f"The archive already holds {existing} generated stories."
+                f"The archive already holds {existing} generated stories{where}."
             )
             return
-        rng = random.Random(seed + existing)
+        if code == ENGLISH:
+            rng = random.Random(seed + existing)
+        else:  # a string seeds the same way in every process
+            rng = random.Random(f"{seed}-{code}-{existing}")
         with transaction.atomic():
-            cast = Cast.build(rng, count)
+            if code == ENGLISH:
+                cast = Cast.build(rng, count)
+            else:
+                cast = LanguageCast.build(rng, count, code)
             for start in range(existing, existing + wanted, BATCH):
                 stop = min(existing + wanted, start + BATCH)
                 self.create_batch(rng, cast, range(start, stop))
@@ -127,7 +79,8 @@ class Command(BaseCommand):
         self.stderr.write("")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {wanted} stories ({existing + wanted} generated in all)."
+                f"Created {wanted} stories{where} "
+                f"({existing + wanted} generated{where} in all)."
             )
         )
 
@@ -136,7 +89,9 @@ class Command(BaseCommand):
         stories = [cast.story(rng, n, now) for n in numbers]
         Article.objects.bulk_create(stories)
         stories = list(
-            Article.objects.filter(slug__in=[s.slug for s in stories]).only("pk")
+            Article.objects.filter(slug__in=[s.slug for s in stories]).only(
+                "pk", "slug"
+            )
         )
         Byline.objects.bulk_create(
             Byline(article=story, author=author, position=position)
@@ -146,94 +101,34 @@ class Command(BaseCommand):
         TaggedArticle.objects.bulk_create(
             TaggedArticle(tag=tag, content_object=story)
             for story in stories
-            for tag in rng.sample(cast.tags, 3)
+            for tag in cast.story_tags(rng, story)
         )
         # Bulk inserts send no signals: index the stories for search ourselves.
         index_articles([story.pk for story in stories])
 
 
-class Cast:
-    """The sections, outlets, authors, tags and pictures stories are made from."""
-
-    @classmethod
-    def build(cls, rng, count):
-        cast = cls()
-        cast.sections = [
-            Section.objects.get_or_create(
-                slug=name.lower().replace(" ", "-"),
-                defaults={"name": name, "position": position},
-            )[0]
-            for position, name in enumerate(SECTIONS)
-        ]
-        house = Outlet.objects.house() or Outlet.objects.create(
-            name=settings.NEWSROOM_SITE_NAME, slug="house", is_house=True
+def language_to_write(requested):
+    """The language to write in: `requested` if the site has it and there is
+    text for it; left out, the default language, or English (as before there
+    was a choice) when there is no text in the default one."""
+    configured = editions.codes()
+    if requested is None:
+        default = editions.default()
+        return default if default in generated_text.TEXTS else ENGLISH
+    code = requested.strip().lower()
+    if code not in configured:
+        raise CommandError(
+            f"{requested!r} is not one of the site's languages: "
+            f"{', '.join(configured)} (settings.LANGUAGES)."
         )
-        partner, _ = Outlet.objects.get_or_create(
-            slug=f"{SLUG_PREFIX}partner", defaults={"name": "Partner Network"}
+    if code != ENGLISH and code not in generated_text.TEXTS:
+        writable = [c for c in configured if c == ENGLISH or c in generated_text.TEXTS]
+        raise CommandError(
+            f"There are no word lists for {code!r}; of the site's languages "
+            f"({', '.join(configured)}) stories can be generated in "
+            f"{', '.join(writable) or 'none'}."
         )
-        cast.outlets = [house] * 4 + [partner]
-        cast.authors = [
-            Author.objects.get_or_create(
-                slug=f"{SLUG_PREFIX}author-{n}",
-                defaults={"name": f"{FIRST[n % len(FIRST)]} {LAST[n % len(LAST)]}"},
-            )[0]
-            for n in range(max(5, count // 20))
-        ]
-        names = [f"{p} {t}" for p in PLACES for t in TOPICS][: max(20, count // 4)]
-        Tag.objects.bulk_create(
-            [Tag(name=name, slug=slugs.slugify(name)) for name in names],
-            ignore_conflicts=True,
-        )
-        cast.tags = list(Tag.objects.filter(name__in=names))
-        cast.pictures = [picture(name) for name in sorted(placeholders.PLACEHOLDERS)]
-        return cast
-
-    def story(self, rng, n, now):
-        place, topic = rng.choice(PLACES), rng.choice(TOPICS)
-        draft = n % DRAFT_EVERY == DRAFT_EVERY - 1
-        outlet = rng.choice(self.outlets)
-        return Article(
-            headline=f"{place}: {sentence(rng, 6).rstrip('.')} over {topic}",
-            slug=f"{SLUG_PREFIX}{n + 1:06d}",
-            standfirst=sentence(rng, 24),
-            body=body(rng),
-            section=rng.choice(self.sections),
-            outlet=outlet,
-            original_url="" if outlet.is_house else f"https://partner.example/{n}",
-            lead_image=rng.choice(self.pictures) if self.pictures else None,
-            status=Article.Status.DRAFT if draft else Article.Status.PUBLISHED,
-            published_at=None if draft else now - timedelta(hours=n, minutes=7),
-        )
-
-
-def picture(name):
-    title = f"Generated: {Path(name).stem}"
-    image = Image.objects.filter(title=title).first()
-    if image is None:
-        image = Image.objects.create(
-            title=title,
-            alt_text="A crowd in a city square (placeholder picture)",
-            credit="Placeholder",
-            file=ContentFile(placeholders.jpeg(name), name=name),
-        )
-    return image
-
-
-def sentence(rng, words):
-    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(words // 2, words)))
-    return text[0].upper() + text[1:] + "."
-
-
-def body(rng):
-    blocks = []
-    for n in range(rng.randint(8, 16)):
-        if n and n % 6 == 0:
-            blocks.append(f"<h2>{sentence(rng, 6).rstrip('.')}</h2>")
-        elif n % 5 == 3:
-            blocks.append(f"<blockquote><p>{sentence(rng, 20)}</p></blockquote>")
-        text = " ".join(sentence(rng, 22) for _ in range(rng.randint(2, 4)))
-        blocks.append(f"<p>{text}</p>")
-    return "".join(blocks)
+    return code
 
 
 def progress(stream, done, total, width=40):

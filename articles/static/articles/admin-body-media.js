@@ -8,6 +8,11 @@
 // server reads (articles/html.py) and checks when the story is saved.
 import { Extension } from "django-prose-editor/editor";
 
+// Words in the editor's language: Django's JavaScript catalog (admin:newsroom_jsi18n,
+// on the story form before the editor loads) gives pgettext(); without it, English.
+const pgettext = (context, text) => (window.pgettext ? window.pgettext(context, text) : text);
+const gettext = (text) => (window.gettext ? window.gettext(text) : text);
+
 function insertMarker(editor, marker) {
   editor
     .chain()
@@ -32,13 +37,13 @@ export const BodyMedia = Extension.create({
     menu.defineItem({
       name: "insertPicture",
       groups: "bodyMedia",
-      button: buttons.text("Picture", "Insert a picture"),
+      button: buttons.text(pgettext("body editor button", "Picture"), gettext("Insert a picture")),
       command: (editor) => choose(editor, "picture"),
     });
     menu.defineItem({
       name: "insertEmbed",
       groups: "bodyMedia",
-      button: buttons.text("Embed", "Insert an embed"),
+      button: buttons.text(pgettext("body editor button", "Embed"), gettext("Insert an embed")),
       command: (editor) => choose(editor, "embed"),
     });
   },

@@ -12,6 +12,16 @@
 "use strict";
 
 (() => {
+  // Words in the editor's language: Django's JavaScript catalog (admin:newsroom_jsi18n,
+  // loaded before this script) gives gettext() and interpolate(); without it, English.
+  const gettext = (text) => (window.gettext ? window.gettext(text) : text);
+  const interpolate = (text, values) =>
+    window.interpolate
+      ? window.interpolate(text, values, true)
+      : text.replace(/%\((\w+)\)s/g, (_match, name) => String(values[name]));
+  const ngettext = (singular, plural, count) =>
+    window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
+
   function make(tag, properties = {}, children = []) {
     const node = document.createElement(tag);
     Object.assign(node, properties);
@@ -21,7 +31,7 @@
 
   function thumbnail(picture, className) {
     if (!picture.thumbnail) {
-      return make("span", { className: `${className} is-missing`, textContent: "No preview" });
+      return make("span", { className: `${className} is-missing`, textContent: gettext("No preview") });
     }
     const image = make("img", { className, alt: "", src: picture.thumbnail.url });
     image.width = picture.thumbnail.width;
@@ -40,9 +50,18 @@
 
   let uploadCount = 0;
 
+  // Read as the dialog opens, once the catalog has given its words.
   const KINDS = {
-    picture: { title: "Choose a picture", label: "Search pictures", none: "No picture matches." },
-    embed: { title: "Insert an embed", label: "Search embeds", none: "No embed matches." },
+    picture: () => ({
+      title: gettext("Choose a picture"),
+      label: gettext("Search pictures"),
+      none: gettext("No picture matches."),
+    }),
+    embed: () => ({
+      title: gettext("Insert an embed"),
+      label: gettext("Search embeds"),
+      none: gettext("No embed matches."),
+    }),
   };
 
   class Upload {
@@ -60,7 +79,12 @@
       this.credit = make("input", { id: `${id}-credit` });
       this.progress = make("progress", { max: 100, value: 0, hidden: true });
       this.message = make("p", { className: "media-upload__message", role: "status" });
-      this.use = make("button", { type: "button", className: "button", textContent: "Use this picture", hidden: true });
+      this.use = make("button", {
+        type: "button",
+        className: "button",
+        textContent: gettext("Use this picture"),
+        hidden: true,
+      });
       this.use.addEventListener("click", () => chooser.choose(this.picture));
       this.fields = [];
       const field = (input, text) => {
@@ -72,10 +96,10 @@
         make("img", { className: "media-upload__preview", src: this.preview, alt: "" }),
         make("div", { className: "media-upload__fields" }, [
           make("p", { className: "media-upload__name", textContent: file.name }),
-          field(this.title, "Title"),
-          field(this.alt, "Alt text: what the picture shows"),
-          field(this.caption, "Caption (optional)"),
-          field(this.credit, "Credit (optional)"),
+          field(this.title, gettext("Title")),
+          field(this.alt, gettext("Alt text: what the picture shows")),
+          field(this.caption, gettext("Caption (optional)")),
+          field(this.credit, gettext("Credit (optional)")),
           this.progress,
           this.message,
           this.use,
@@ -94,7 +118,7 @@
 
     send(url) {
       if (!this.alt.value.trim() || !this.title.value.trim()) {
-        this.say("Give the picture a title and its alt text (what it shows) before uploading it.", "error");
+        this.say(gettext("Give the picture a title and its alt text (what it shows) before uploading it."), "error");
         (this.title.value.trim() ? this.alt : this.title).focus();
         return Promise.resolve(false);
       }
@@ -107,7 +131,7 @@
       this.sending = true;
       this.progress.hidden = false;
       this.progress.value = 0;
-      this.say("Uploading…");
+      this.say(gettext("Uploading…"));
       return new Promise((resolve) => {
         const request = new XMLHttpRequest();
         request.open("POST", url);
@@ -131,7 +155,7 @@
       if (status === 201 || (status === 200 && answer && answer.duplicate)) {
         this.picture = answer.picture;
         this.duplicate = Boolean(answer.duplicate);
-        this.say(answer.message || "Uploaded.", answer.duplicate ? "warning" : "success");
+        this.say(answer.message || gettext("Uploaded."), answer.duplicate ? "warning" : "success");
         this.use.hidden = false;
         this.row.classList.add("is-done");
         // Stored: what was typed is now the picture's, changed on its own form.
@@ -142,7 +166,7 @@
         name.textContent = `${this.picture.title} (${this.file.name})`;
         return true;
       }
-      const refusal = answer && answer.error ? answer.error : "The upload failed: try again.";
+      const refusal = answer && answer.error ? answer.error : gettext("The upload failed: try again.");
       this.say(refusal, "error");
       return false;
     }
@@ -225,7 +249,7 @@
     open(kind, onChoose) {
       this.kind = kind;
       this.onChoose = onChoose;
-      const words = KINDS[kind];
+      const words = KINDS[kind]();
       this.heading.textContent = words.title;
       this.searchLabel.textContent = words.label;
       this.tabs.hidden = kind !== "picture";
@@ -266,7 +290,7 @@
       const url = new URL(this.kind === "picture" ? this.urls.pictures : this.urls.embeds, location.href);
       url.searchParams.set("q", this.searchInput.value.trim());
       url.searchParams.set("page", String(page));
-      this.status.textContent = "Searching…";
+      this.status.textContent = gettext("Searching…");
       let answer;
       try {
         const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -275,7 +299,9 @@
           throw new Error(answer.error);
         }
       } catch (error) {
-        this.status.textContent = `The search failed (${error.message || "no answer"}): try again.`;
+        this.status.textContent = interpolate(gettext("The search failed (%(reason)s): try again."), {
+          reason: error.message || gettext("no answer"),
+        });
         return;
       }
       this.page = answer.page;
@@ -290,10 +316,13 @@
       });
       this.results.replaceChildren(...items);
       this.results.className = `media-chooser__results is-${this.kind}`;
-      const found = answer.count === 1 ? "1 found" : `${answer.count} found`;
-      this.status.textContent = answer.count ? found : KINDS[this.kind].none;
+      const found = interpolate(ngettext("%(count)s found", "%(count)s found", answer.count), { count: answer.count });
+      this.status.textContent = answer.count ? found : KINDS[this.kind]().none;
       this.pages.hidden = answer.pages < 2;
-      this.pageLabel.textContent = `Page ${answer.page} of ${answer.pages}`;
+      this.pageLabel.textContent = interpolate(gettext("Page %(page)s of %(pages)s"), {
+        page: answer.page,
+        pages: answer.pages,
+      });
       this.pages.querySelector("[data-page=previous]").disabled = answer.page <= 1;
       this.pages.querySelector("[data-page=next]").disabled = answer.page >= answer.pages;
     }
@@ -331,7 +360,7 @@
     showUploadButton() {
       const pending = this.uploads.filter((upload) => upload.pending).length;
       this.uploadButton.hidden = pending === 0;
-      this.uploadButton.textContent = pending === 1 ? "Upload and use" : "Upload";
+      this.uploadButton.textContent = pending === 1 ? gettext("Upload and use") : gettext("Upload");
     }
 
     async uploadAll() {
@@ -370,7 +399,9 @@
           this.look(this.input.value.trim());
         }
       });
-      this.openButton.after(make("span", { className: "picture-chooser__drop-hint", textContent: "or drop a picture here" }));
+      this.openButton.after(
+        make("span", { className: "picture-chooser__drop-hint", textContent: gettext("or drop a picture here") }),
+      );
       root.addEventListener("dragover", (event) => {
         if (Array.from(event.dataTransfer.types).includes("Files")) {
           event.preventDefault();
@@ -390,7 +421,7 @@
 
     set(picture) {
       this.input.value = picture ? picture.id : "";
-      this.show(picture, "No picture chosen.");
+      this.show(picture, gettext("No picture chosen."));
       this.setting = true;
       for (const type of ["input", "change"]) {
         this.input.dispatchEvent(new Event(type, { bubbles: true }));
@@ -407,7 +438,7 @@
 
     async look(number) {
       if (!number) {
-        this.show(null, "No picture chosen.");
+        this.show(null, gettext("No picture chosen."));
         return;
       }
       const url = new URL(this.chooser.urls.pictures, location.href);
@@ -419,7 +450,10 @@
           return; // changed again meanwhile
         }
         const picture = response.ok ? answer.results[0] : null;
-        this.show(picture, `No picture numbered “${number}” in the library: saving will say so.`);
+        this.show(
+          picture,
+          interpolate(gettext("No picture numbered “%(number)s” in the library: saving will say so."), { number }),
+        );
       } catch {
         // No answer: the number stands, and the save checks it.
       }
@@ -430,9 +464,9 @@
       return [
         thumbnail(picture, "picture-chooser__thumbnail"),
         make("dl", { className: "picture-chooser__details" }, [
-          ...entry("Title", picture.title),
-          ...entry("Credit", picture.credit || "none"),
-          ...entry("Alt text", picture.alt_text),
+          ...entry(gettext("Title"), picture.title),
+          ...entry(gettext("Credit"), picture.credit || gettext("none")),
+          ...entry(gettext("Alt text"), picture.alt_text),
         ]),
       ];
     }

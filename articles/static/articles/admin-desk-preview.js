@@ -8,6 +8,13 @@
 "use strict";
 
 (function () {
+  // Words in the editor's language: Django's JavaScript catalog (admin:newsroom_jsi18n,
+  // loaded before this script) gives gettext() and interpolate(); without it, English.
+  const gettext = (text) => (window.gettext ? window.gettext(text) : text);
+  const interpolate = (text, values) =>
+    window.interpolate
+      ? window.interpolate(text, values, true)
+      : text.replace(/%\((\w+)\)s/g, (_match, name) => String(values[name]));
   const script = document.currentScript;
   const TICK = 1000;
   const PAUSE = 800; // after the last change
@@ -37,7 +44,7 @@
   function makeFrame(name) {
     const frame = element("iframe", {
       name,
-      title: "Preview of the unsaved story",
+      title: gettext("Preview of the unsaved story"),
       className: "desk-preview__frame",
     });
     // No allow-scripts: the page needs none, and nothing in it can run. Same origin
@@ -79,7 +86,7 @@
       this.stage = element("div", { className: "desk-preview__stage" }, this.frames);
       this.panel = element("aside", { className: "desk-preview", id: "desk-preview" }, [
         element("div", { className: "desk-preview__bar" }, [
-          element("h2", { id: "desk-preview-title", textContent: "Preview" }),
+          element("h2", { id: "desk-preview-title", textContent: gettext("Preview") }),
           this.widthSwitch(),
           this.note,
         ]),
@@ -96,9 +103,9 @@
     widthSwitch() {
       const group = element("div", { className: "desk-preview__widths" });
       group.setAttribute("role", "group");
-      group.setAttribute("aria-label", "Preview width");
+      group.setAttribute("aria-label", gettext("Preview width"));
       Object.keys(WIDTHS).forEach((mode) => {
-        const choice = button(mode === "desktop" ? "Desktop" : "Phone", () => {
+        const choice = button(mode === "desktop" ? gettext("Desktop") : gettext("Phone"), () => {
           this.mode = mode;
           group.querySelectorAll("button").forEach((other) => {
             other.setAttribute("aria-pressed", String(other === choice));
@@ -158,7 +165,7 @@
       const page = frame.contentDocument;
       const error = page && page.querySelector('meta[name="newsroom-preview-error"]');
       if (error && this.shown) {
-        this.note.textContent = `Not updated: ${error.content}`;
+        this.note.textContent = interpolate(gettext("Not updated: %(error)s"), { error: error.content });
         return;
       }
       this.swap();
@@ -169,7 +176,9 @@
         minute: "2-digit",
         second: "2-digit",
       });
-      this.note.textContent = error ? `No preview yet: ${error.content}` : `Updated ${time}, not saved.`;
+      this.note.textContent = error
+        ? interpolate(gettext("No preview yet: %(error)s"), { error: error.content })
+        : interpolate(gettext("Updated %(time)s, not saved."), { time });
     }
 
     swap() {
@@ -189,7 +198,7 @@
       this.panel.hidden = !open;
       this.panel.parentElement.classList.toggle("desk-preview-open", open);
       this.toggle.setAttribute("aria-expanded", String(open));
-      this.toggle.textContent = open ? "Hide preview" : "Show preview";
+      this.toggle.textContent = open ? gettext("Hide preview") : gettext("Show preview");
       if (open) {
         this.fit();
         this.request();
@@ -209,7 +218,7 @@
     }
     const beside = window.matchMedia(BESIDE).matches;
     const preview = new Preview(form, script.dataset.previewUrl, beside ? "desktop" : "phone");
-    preview.toggle = button("Show preview", () => {
+    preview.toggle = button(gettext("Show preview"), () => {
       preview.show(!preview.open);
       if (beside) remember(preview.open);
     });

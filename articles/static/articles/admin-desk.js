@@ -9,6 +9,13 @@
 "use strict";
 
 (function () {
+  // Words in the editor's language: Django's JavaScript catalog (admin:newsroom_jsi18n,
+  // loaded before this script) gives gettext() and interpolate(); without it, English.
+  const gettext = (text) => (window.gettext ? window.gettext(text) : text);
+  const interpolate = (text, values) =>
+    window.interpolate
+      ? window.interpolate(text, values, true)
+      : text.replace(/%\((\w+)\)s/g, (_match, name) => String(values[name]));
   const script = document.currentScript;
   const TICK = 1000;
   const AUTOSAVE_PAUSE = 2000; // after the last change…
@@ -135,7 +142,7 @@
     const body = JSON.stringify(state);
     if (new Blob([body]).size > desk.limit) {
       desk.lastRefused = text;
-      say(desk, "Too long to keep automatically: save the story now.");
+      say(desk, gettext("Too long to keep automatically: save the story now."));
       return;
     }
     const controller = new AbortController();
@@ -152,7 +159,12 @@
       .then((answer) => {
         desk.lastKept = text;
         desk.lastKeptAt = Date.now();
-        say(desk, `Changes kept at ${answer.saved_at}; saving the story keeps them for good.`);
+        say(
+          desk,
+          interpolate(gettext("Changes kept at %(time)s; saving the story keeps them for good."), {
+            time: answer.saved_at,
+          }),
+        );
       })
       .catch((response) => {
         desk.lastRefused = text; // tried again once the form changes
@@ -166,10 +178,10 @@
   function refused(desk, response) {
     if (!response || response.status === undefined) return; // offline, or aborted
     if (response.status === 413) {
-      say(desk, "Too long to keep automatically: save the story now.");
+      say(desk, gettext("Too long to keep automatically: save the story now."));
     } else if (response.status === 403 || response.status === 404) {
       desk.stopped = true;
-      say(desk, "Changes are no longer kept automatically: you may not change this story now.");
+      say(desk, gettext("Changes are no longer kept automatically: you may not change this story now."));
     }
   }
 
@@ -187,33 +199,42 @@
 
   function offer(desk, when) {
     desk.offerPending = true;
-    const note = element("p", { textContent: `You have unsaved changes from ${when}.` });
+    const note = element("p", {
+      textContent: interpolate(gettext("You have unsaved changes from %(time)s."), { time: when }),
+    });
     const box = element("div", { className: "desk-offer", role: "status" }, [note]);
     const answered = (text) => {
       desk.offerPending = false;
       box.remove();
       say(desk, text);
     };
-    const restore = button("Restore them", () => {
+    const restore = button(gettext("Restore them"), () => {
       fetch(desk.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then((response) => (response.ok ? response.json() : Promise.reject(response)))
         .then((saved) => {
           fill(desk.form, saved);
           desk.lastKept = JSON.stringify(read(desk.form).fields);
-          answered(`Restored your changes from ${saved.saved_at}. Save the story to keep them.`);
+          answered(
+            interpolate(gettext("Restored your changes from %(time)s. Save the story to keep them."), {
+              time: saved.saved_at,
+            }),
+          );
         })
         .catch(() => {
-          note.textContent = `Your changes from ${when} could not be fetched. Try again, or discard them.`;
+          note.textContent = interpolate(
+            gettext("Your changes from %(time)s could not be fetched. Try again, or discard them."),
+            { time: when },
+          );
         });
     });
-    const discard = button("Discard", () => {
+    const discard = button(gettext("Discard"), () => {
       fetch(desk.url, {
         method: "DELETE",
         credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken(desk.form) },
       }).finally(() => {
         desk.lastKept = JSON.stringify(read(desk.form).fields);
-        answered("Discarded the unsaved changes.");
+        answered(gettext("Discarded the unsaved changes."));
       });
     });
     box.append(element("p", { className: "desk-offer__choices" }, [restore, " ", discard]));
@@ -313,7 +334,7 @@
     const main = document.getElementById("content-main");
     const form = main && main.querySelector("form[method=post]");
     if (!form) return;
-    const status = element("p", { className: "desk-status", textContent: "Changes are kept as you type." });
+    const status = element("p", { className: "desk-status", textContent: gettext("Changes are kept as you type.") });
     const bar = element("div", { className: "desk-bar" }, [status]);
     form.before(bar);
     const fields = JSON.stringify(read(form).fields);

@@ -7,6 +7,13 @@
 "use strict";
 
 (() => {
+  // Words in the editor's language: Django's JavaScript catalog (admin:newsroom_jsi18n,
+  // loaded before this script) gives gettext() and interpolate(); without it, English.
+  const gettext = (text) => (window.gettext ? window.gettext(text) : text);
+  const interpolate = (text, values) =>
+    window.interpolate
+      ? window.interpolate(text, values, true)
+      : text.replace(/%\((\w+)\)s/g, (_match, name) => String(values[name]));
   const DELAY = 150;
 
   function quoted(name) {
@@ -58,10 +65,10 @@
       const { field } = this;
       const id = field.id;
       this.chips = element("ul", { className: "tag-editor__chips" });
-      this.chips.setAttribute("aria-label", "Tags on this story");
+      this.chips.setAttribute("aria-label", gettext("Tags on this story"));
       this.list = element("ul", { className: "tag-editor__suggestions", id: `${id}_suggestions`, hidden: true });
       this.list.setAttribute("role", "listbox");
-      this.list.setAttribute("aria-label", "Tags in use");
+      this.list.setAttribute("aria-label", gettext("Tags in use"));
       this.input = element("input", { type: "text", id, className: "tag-editor__input", autocomplete: "off" });
       this.input.setAttribute("role", "combobox");
       this.input.setAttribute("aria-autocomplete", "list");
@@ -150,7 +157,7 @@
         ...this.names.map((name) => {
           const remove = element("button", { type: "button", className: "tag-editor__remove", textContent: "×" });
           remove.dataset.name = name;
-          remove.setAttribute("aria-label", `Remove the tag ${name}`);
+          remove.setAttribute("aria-label", interpolate(gettext("Remove the tag %(name)s"), { name }));
           return element("li", { className: "tag-editor__chip" }, element("span", { textContent: name }), remove);
         }),
       );
