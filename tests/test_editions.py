@@ -367,3 +367,12 @@ def test_sections_tiers_and_the_support_page_speak_each_editions_language(client
     assert "Reader" in support and "A newsletter" in support
     feed = client.get("/ru/section/news/feed/").content.decode()
     assert "<title>Новости · OC Media</title>" in feed
+
+
+def test_the_demos_english_appeals_stay_in_the_english_edition(client, demo):
+    assert "Become a member" in client.get("/").content.decode()
+    russian = client.get("/ru/")
+    assert russian.status_code == 200
+    assert "Become a member" not in russian.content.decode()
+    # The two seed stories stay English, untranslated, in the English edition.
+    assert Article.objects.exclude(language="en").count() == 0
