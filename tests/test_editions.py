@@ -376,3 +376,14 @@ def test_the_demos_english_appeals_stay_in_the_english_edition(client, demo):
     assert "Become a member" not in russian.content.decode()
     # The two seed stories stay English, untranslated, in the English edition.
     assert Article.objects.exclude(language="en").count() == 0
+
+
+def test_a_byline_is_worded_for_one_author_or_several(client):
+    one = make_article(language="ka", authors=[make_author(name="ნინო")])
+    two = make_article(
+        language="ka", authors=[make_author(name="ნინო"), make_author(name="გიორგი")]
+    )
+    assert "ავტორი: ნინო" in page_text(client.get(one.get_absolute_url()))
+    assert "ავტორები: ნინო და გიორგი" in page_text(client.get(two.get_absolute_url()))
+    english = make_article(authors=[make_author(name="Nino"), make_author(name="Rauf")])
+    assert "By Nino and Rauf" in page_text(client.get(english.get_absolute_url()))
