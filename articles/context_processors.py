@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
+from articles import editions
 from articles.models import Outlet, Section, SectionTranslation
 from articles.serving.generation import CHROME_KEY
 
@@ -38,9 +39,10 @@ def chrome():
 def section_words(section, language=None):
     """(name, description) of `section` in an edition's language (the active
     one by default): as editors wrote them for it, else the section's own."""
-    found = chrome()["section_names"].get(
-        (language or translation.get_language(), section.pk)
-    )
+    language = language or translation.get_language()
+    if language == editions.default():
+        return section.name, section.description
+    found = chrome()["section_names"].get((language, section.pk))
     if found is None:
         return section.name, section.description
     return found[0], found[1] or section.description
