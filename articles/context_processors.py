@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from articles import editions
 from articles.models import Outlet, Section, SectionTranslation
-from articles.serving.generation import CHROME_KEY
+from articles.serving.generation import CHROME_KEY, SECTION_NAMES_KEY
 
 CHROME_SECONDS = 3600
 
@@ -21,31 +21,48 @@ def chrome():
         value = {
             "sections": list(Section.objects.all()),
             "house_outlet": Outlet.objects.house(),
-            # {(language, section id): (name, description)} of the editions
-            # whose language a section is named in (SectionTranslation).
-            "section_names": {
-                (language, section_id): (name, description)
-                for language, section_id, name, description in (
-                    SectionTranslation.objects.values_list(
-                        "language", "section_id", "name", "description"
-                    )
-                )
-            },
         }
         cache.set(CHROME_KEY, value, CHROME_SECONDS)
     return value
 
 
-def section_words(section, language=None):
-    """(name, description) of `section` in an edition's language (the active
-    one by default): as editors wrote them for it, else the section's own."""
+def _named_in(section, language):
+    """(name, description) editors wrote for `section` in the edition
+    `language` (the active one by default); None for the section's own."""
     language = language or translation.get_language()
     if language == editions.default():
-        return section.name, section.description
-    found = chrome()["section_names"].get((language, section.pk))
-    if found is None:
-        return section.name, section.description
-    return found[0], found[1] or section.description
+        return None
+    return section_names().get((language, section.pk))
+
+
+def section_names():
+    """{(language, section id): (name, description)} as editors wrote them for
+    the other editions (SectionTranslation); cached like the chrome, and read
+    only by pages of those editions."""
+    value = cache.get(SECTION_NAMES_KEY)
+    if value is None:
+        value = {
+            (language, section_id): (name, description)
+            for language, section_id, name, description in (
+                SectionTranslation.objects.values_list(
+                    "language", "section_id", "name", "description"
+                )
+            )
+        }
+        cache.set(SECTION_NAMES_KEY, value, CHROME_SECONDS)
+    return value
+
+
+def section_name(section, language=None):
+    """A section's name in an edition's language, else its own."""
+    found = _named_in(section, language)
+    return found[0] if found else section.name
+
+
+def section_description(section, language=None):
+    """A section's description in an edition's language, else its own."""
+    found = _named_in(section, language)
+    return found[1] if found and found[1] else section.description
 
 
 def site(request):

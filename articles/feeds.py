@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext as _
 
 from articles import seo
-from articles.context_processors import section_words
+from articles.context_processors import section_description, section_name
 from articles.links import url_for
 from articles.models import Article, Author, Section, Tag
 
@@ -114,10 +114,10 @@ class SectionFeed(ObjectFeed):
     story_filter = "section"
 
     def name(self, obj):
-        return section_words(obj)[0]
+        return section_name(obj)
 
     def description(self, obj):
-        return section_words(obj)[1] or _("The latest %(section)s stories.") % {
+        return section_description(obj) or _("The latest %(section)s stories.") % {
             "section": self.name(obj)
         }
 

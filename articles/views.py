@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from articles import api, paging, prompts, seo
 from articles import search as story_search
-from articles.context_processors import chrome, section_words
+from articles.context_processors import chrome, section_description, section_name
 from articles.html import body_pieces, split_blocks
 from articles.links import url_for
 from articles.models import (
@@ -77,9 +77,8 @@ def _render_story(request, story, is_preview=False):
 def story_context(request, story, is_preview=False, prompt_preview=None):
     """What the story template needs; `prompt_preview` forces one prompt in (admin)."""
     # The section as the story's edition names it, in the page and its data.
-    story.section.name, story.section.description = section_words(
-        story.section, story.edition
-    )
+    story.section.name = section_name(story.section, story.edition)
+    story.section.description = section_description(story.section, story.edition)
     target = prompts.Target.for_article(story)
     body = body_pieces(
         split_blocks(story.body),

@@ -293,7 +293,10 @@ def test_an_edition_adds_no_query_to_a_page(client, uncached_pages):
         tags=["Baku"],
         translation_of=english,
     )
-    client.get("/")  # the site's chrome and prompts, read once for every page
+    # The site-wide caches (chrome, prompts, the editions' section names),
+    # read once for every page.
+    client.get("/")
+    client.get("/ru/")
     counts = {}
     for prefix in ["", "/ru"]:
         for path in ["/", "/section/news/", "/tag/baku/", "/search/?q=baku"]:

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pages:generation:v2"
 # The sections and house outlet every page shows (articles.context_processors).
 CHROME_KEY = "pages:chrome:v1"
+# Sections' names in the other editions' languages, read by those editions only.
+SECTION_NAMES_KEY = "pages:chrome:section-names:v1"
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def new_generation(now=None):
 
 
 def _forget_now():
-    cache.delete_many([GENERATION_KEY, CHROME_KEY])
+    cache.delete_many([GENERATION_KEY, CHROME_KEY, SECTION_NAMES_KEY])
     _stamp_change()
 
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils import translation
 
 from articles import editions
-from articles.context_processors import section_words
+from articles.context_processors import section_description, section_name
 
 register = template.Library()
 
@@ -73,10 +73,10 @@ def edition_alternates(context):
 @register.filter
 def named(section):
     """A section's name in the page's language: {{ story.section|named }}."""
-    return section_words(section)[0]
+    return section_name(section)
 
 
 @register.filter
 def described(section):
     """A section's description in the page's language."""
-    return section_words(section)[1]
+    return section_description(section)
