@@ -13,11 +13,14 @@ import functools
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.core.checks import Error
+from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import LocalePrefixPattern, Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 # The languages this project's own interface is translated into
 # (articles/locale): an edition must be one of them, and staff may choose any
@@ -60,6 +63,16 @@ def is_edition(code):
 def local_name(code):
     """The language's name in itself: "Русский", "ქართული"."""
     return LANG_INFO.get(code, {}).get("name_local", code)
+
+
+def labelled(code):
+    """An edition as editors choose it: "Русский (ru)"."""
+    return f"{local_name(code)} ({code})"
+
+
+def choices():
+    """(code, label) of every edition, the default first: for forms and filters."""
+    return [(code, labelled(code)) for code in codes()]
 
 
 def og_locale(code):
@@ -145,7 +158,6 @@ def address_in(path, code):
 def check_editions(app_configs=None, **kwargs):
     """A system check: every edition speaks a language this project's interface
     is translated into (articles/locale)."""
-    from django.core.checks import Error
 
     return [
         Error(
@@ -165,8 +177,6 @@ def check_editions(app_configs=None, **kwargs):
 
 def validate_story_language(tag):
     """A story must be written in the language of one of the editions."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
 
     if edition_or_none(tag) is None:
         raise ValidationError(
@@ -174,15 +184,13 @@ def validate_story_language(tag):
                 "This site publishes in %(languages)s: write the story in one "
                 "of them, or add the language to NEWSROOM_LANGUAGES first."
             )
-            % {"languages": ", ".join(f"{local_name(c)} ({c})" for c in codes())},
+            % {"languages": ", ".join(labelled(c) for c in codes())},
             code="not_an_edition",
         )
 
 
 def validate_edition(code):
     """A text written for one edition names it by its code."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
 
     if not is_edition(code):
         raise ValidationError(

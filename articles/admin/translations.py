@@ -32,9 +32,7 @@ class EditionFilter(admin.SimpleListFilter):
     parameter_name = "edition"
 
     def lookups(self, request, model_admin):
-        return [
-            (code, f"{editions.local_name(code)} ({code})") for code in editions.codes()
-        ]
+        return editions.choices()
 
     def queryset(self, request, queryset):
         if self.value() in editions.codes():
@@ -86,10 +84,7 @@ class TranslationsMixin:
         form = super().get_form(request, obj, change, **kwargs)
         if "language" in form.base_fields:
             # The editions by name; a tag kept from before stays on offer.
-            choices = [
-                (code, f"{editions.local_name(code)} ({code})")
-                for code in editions.codes()
-            ]
+            choices = editions.choices()
             if obj is not None and obj.language not in editions.codes():
                 choices.append((obj.language, obj.language))
             form.base_fields["language"].widget = forms.Select(choices=choices)
@@ -163,11 +158,7 @@ class EditionTextInline(admin.StackedInline):
         if db_field.name == "language":
             return forms.ChoiceField(
                 label=db_field.verbose_name,
-                choices=[
-                    (code, f"{editions.local_name(code)} ({code})")
-                    for code in editions.codes()
-                    if code != editions.default()
-                ],
+                choices=editions.choices()[1:],  # not the default one
                 help_text=_(
                     "The default language's text is the one above; this one "
                     "replaces it in the language's edition."

@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
 
 from articles import editions, links
 
@@ -21,6 +20,12 @@ from articles import editions, links
 DESK_LANGUAGE_SESSION_KEY = "desk_language"
 # `?lang=ru` on a public page: the same page in the Russian edition.
 SWITCH_PARAMETER = "lang"
+
+
+@functools.cache
+def _admin_prefix():
+    with translation.override(editions.default()):
+        return reverse("admin:index")
 
 
 class EditionMiddleware:
@@ -33,18 +38,13 @@ class EditionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    @cached_property
-    def admin_prefix(self):
-        with translation.override(editions.default()):
-            return reverse("admin:index")
-
     def __call__(self, request):
         code = (
             translation.get_language_from_path(request.path_info) or editions.default()
         )
         translation.activate(code)
         request.LANGUAGE_CODE = code
-        if not request.path_info.startswith(self.admin_prefix):
+        if not request.path_info.startswith(_admin_prefix()):
             switched = self._switch(request, code)
             if switched is not None:
                 return switched
@@ -65,11 +65,14 @@ class EditionMiddleware:
         return HttpResponseRedirect(translate_url(path, asked[0]))
 
 
-class DeskLanguageMiddleware(EditionMiddleware):
+class DeskLanguageMiddleware:
     """The admin in the staff member's language. After AuthenticationMiddleware."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
+
     def __call__(self, request):
-        if not request.path_info.startswith(self.admin_prefix):
+        if not request.path_info.startswith(_admin_prefix()):
             return self.get_response(request)
         code = request.session.get(DESK_LANGUAGE_SESSION_KEY)
         if code not in editions.DESK_LANGUAGES:
