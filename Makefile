@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO_ENV := DJANGO_HTTPS=off DJANGO_EMAIL_BACKEND=console NEWSROOM_LANGUAGES=en,ru,ka,az
+DEMO_ENV := DJANGO_HTTPS=off DJANGO_EMAIL_BACKEND=console NEWSROOM_LANGUAGES=en,ru,ka,az \
+	NEWSROOM_REQUIRE_2FA=off
 # The browser tests drive the system's Chromium (Debian's `chromium` package).
 CHROMIUM := /usr/bin/chromium
 # The lock: every package pinned, with its hashes, for Python 3.11 on Linux.
@@ -55,6 +56,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo --keep-content
 	@echo "Serving the demo on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops it."
+	@echo "Second factors are optional in the demo (NEWSROOM_REQUIRE_2FA=off); passkeys need http://localhost:8000."
 	$(DEMO_ENV) $(BIN)/gunicorn --config gunicorn.conf.py newsroom.wsgi
 
 ## make test: checks, lint and the whole suite (SQLite, or DATABASE_URL when set)

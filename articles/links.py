@@ -48,3 +48,9 @@ def _forget(setting, **kwargs):
     # Tests swap URL configurations; nothing else changes them.
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
         _reverse.cache_clear()
+
+
+def admin_origin(request) -> str:
+    """Where links in staff emails point: NEWSROOM_ADMIN_ORIGIN, or the address
+    the request came to (its host is one of ALLOWED_HOSTS)."""
+    return settings.NEWSROOM_ADMIN_ORIGIN or request.build_absolute_uri("/")[:-1]

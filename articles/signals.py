@@ -93,8 +93,21 @@ def reindex_stories_placing_embed(sender, instance, raw=False, **kwargs):
 # Pages show every model of this app, tags included. Models whose writes pages
 # never show (counters, logs) are listed here so they do not empty the cache:
 # the prompts' daily view and click counts are written as readers browse, and
-# autosaves as editors type.
-NOT_SHOWN_ON_PAGES = frozenset({"articles.promptdailystat", "articles.autosave"})
+# autosaves as editors type, and staff sessions, browsers, second factors and
+# security events as staff sign in. (A lockdown forgets pages itself.)
+NOT_SHOWN_ON_PAGES = frozenset(
+    {
+        "articles.promptdailystat",
+        "articles.autosave",
+        "articles.staffsession",
+        "articles.knownbrowser",
+        "articles.securityevent",
+        "articles.passwordresetrequired",
+        "articles.recoverycodedevice",
+        "articles.recoverycode",
+        "articles.staffprofile",
+    }
+)
 
 
 def _is_shown(sender):

@@ -51,7 +51,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks staff for their second factor.
+    "articles.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +66,10 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "csp",
+    # Second factors: authenticator apps (TOTP) and passkeys (WebAuthn).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "articles",
 ]
 
@@ -86,9 +91,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, this session was verified with.
+    "django_otp.middleware.OTPMiddleware",
     # The admin in the language each staff member chose.
     "articles.serving.languages.DeskLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ended sessions signed out; the admin closed to staff without a second
+    # factor, or with a password to change (articles.accounts).
+    "articles.accounts.middleware.StaffSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,9 +168,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: records the change and ends the account's other sessions.
+    {"NAME": "articles.accounts.passwords.PasswordChangeRecorder"},
 ]
 
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Tbilisi")
@@ -263,10 +278,36 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgiven when the whole sign-in succeeds, second factor and all
+# (articles.accounts.factors.forgive), not at the password: otherwise each new
+# password sign-in would start the count of wrong codes again.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "articles.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "articles.serving.clients.client_ip"
 AXES_VERBOSE = False
+# What axes keeps of a failed attempt's form never holds a secret: the
+# password it masks itself, these too (a second factor's code, a new password).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "code",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
+
+# Staff sign in with a password and a second factor: a passkey, a code from an
+# authenticator app or a recovery code. With the rule on (the default), staff
+# without one reach only the page that enrols one; `make demo` turns it off.
+NEWSROOM_REQUIRE_2FA = env_bool("NEWSROOM_REQUIRE_2FA", True)
+# Passkeys belong to one host name: the admin's (NEWSROOM_ADMIN_ORIGIN below,
+# or the address each request came to when it is not set).
+OTP_WEBAUTHN_HELPER_CLASS = "articles.accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 5 * 60
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "articles.accounts"
+# A browser a staff member signed in from is remembered for this long.
+NEWSROOM_BROWSER_COOKIE_DAYS = env_int("NEWSROOM_BROWSER_COOKIE_DAYS", 400, minimum=1)
 
 # Full pages for anonymous readers, kept in the cache until something they show
 # changes (or this many seconds pass); 0 turns the page cache off.
@@ -333,6 +374,12 @@ if NEWSROOM_ADMIN_ORIGIN and (
         "NEWSROOM_ADMIN_ORIGIN must be a scheme and host such as "
         f"https://news.example.org, not {NEWSROOM_ADMIN_ORIGIN!r}"
     )
+
+_admin_origin = NEWSROOM_ADMIN_ORIGIN or "http://localhost"
+OTP_WEBAUTHN_RP_ID = urlsplit(_admin_origin).hostname
+# Authenticator apps and passkey prompts name the site.
+OTP_TOTP_ISSUER = OTP_WEBAUTHN_RP_NAME = NEWSROOM_SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_admin_origin]
 
 TAGGIT_CASE_INSENSITIVE = True
 # Addresses typed without a scheme are taken as https (the Django 6 behaviour).

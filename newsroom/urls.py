@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import URLResolver, include, path, re_path
 
 from articles import sitemaps
-from articles.admin import language
+from articles.admin import language, security
 from articles.editions import EditionPrefix
 from articles.serving import media
 from articles.serving.health import healthz
@@ -16,6 +16,8 @@ urlpatterns = [
         admin.site.admin_view(language.desk_language),
         name="desk-language",
     ),
+    # Sign-in security: second factors, sessions, the lockdown.
+    path("admin/account/", include(security.urls)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),

@@ -120,6 +120,8 @@ def _site_env(data, static_root):
         DJANGO_HTTPS="off",
         DJANGO_EMAIL_BACKEND="console",  # as in make demo: emails go to the log
         NEWSROOM_LANGUAGES="en,ru,ka,az",  # as in make demo
+        # As in make demo: staff are asked for a second factor once they have one.
+        NEWSROOM_REQUIRE_2FA="off",
         # Each site's workers tell each other of changes, not another site's.
         NEWSROOM_CHANGE_STAMP=str(data / "changed"),
         DATABASE_URL=f"sqlite:///{data / 'site.sqlite3'}",

@@ -1,4 +1,5 @@
-"""Drafts, stories in review and scheduled stories appear on no public response."""
+"""Drafts, stories in review, scheduled stories and stories a lockdown holds
+back appear on no public response."""
 
 import json
 from datetime import timedelta
@@ -7,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from articles.models import Lockdown
 from tests.helpers import (
     make_article,
     make_author,
@@ -111,7 +113,17 @@ def test_it_shows_unpublished_stories_on_no_page_feed_sitemap_search_or_api(
             for other in ["en", "ru", "ka", "az"]
             if other != code
         ],
+        # Due ten minutes ago, but a lockdown began twenty minutes ago.
+        make_article(
+            headline="Hidden by the lockdown",
+            published_at=timezone.now() - timedelta(minutes=10),
+            **shared,
+        ),
     ]
+    lockdown = Lockdown.objects.create(started_by="tests")
+    Lockdown.objects.filter(pk=lockdown.pk).update(
+        started_at=timezone.now() - timedelta(minutes=20)
+    )
     for url in public_urls(visible, section, author, outlet, code):
         response = client.get(url)
         assert response.status_code == 200, url

@@ -11,6 +11,9 @@ Registration happens on import of the modules below, one per area:
 - site: outlets, sections, authors and tags;
 - history: revisions compared field by field, and who changed a story last;
 - audit: the read-only admin log;
+- security, signin: sign-in security (second factors, sessions, the
+  security log, the lockdown button) and the pages before the rest of the
+  admin (a second factor, enrolling one);
 - forms: the admin's own forms;
 - catalog: the words of the admin's own scripts, in the editor's language
   (Django's JavaScript catalog, admin:newsroom_jsi18n).
@@ -22,7 +25,7 @@ prompts package; nothing below imports it.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, media, prompts, site, stories  # noqa: F401  (registration)
+from . import audit, media, prompts, security, site, stories  # noqa: F401
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom admin")

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from articles import links
 from articles.models import Article
 
 from . import rules
@@ -88,12 +89,6 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def site_origin(request) -> str:
-    """Where links in emails point: NEWSROOM_ADMIN_ORIGIN, or the address the
-    request came to (its host is one of ALLOWED_HOSTS)."""
-    return settings.NEWSROOM_ADMIN_ORIGIN or request.build_absolute_uri("/")[:-1]
-
-
 def editors():
     """Active people who may publish, with an email address."""
     publish = Permission.objects.get(
@@ -138,7 +133,7 @@ def story_moved(*, request, article: Article, move: str, comment: str = "") -> N
         move=move,
         actor=request.user,
         comment=comment.strip(),
-        origin=site_origin(request),
+        origin=links.admin_origin(request),
     )
     transaction.on_commit(send, robust=True)
 

@@ -23,7 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, Lockdown
 from articles.models.content import now_to_the_second
 
 Status = Article.Status
@@ -100,8 +100,13 @@ def can_edit(user, article: Article) -> bool:
 def can_change_picture(user, image) -> bool:
     """Editors change any picture; others only one that nothing but stories
     they may edit shows (an author's photo or an outlet's logo is on every
-    live page of theirs)."""
-    if can_publish(user) or image.pk is None:
+    live page of theirs). In a lockdown, nobody changes one that something
+    shows: the site stays as it is."""
+    if image.pk is None:
+        return True
+    if Lockdown.objects.in_force() is not None:
+        return not image.where_used()
+    if can_publish(user):
         return True
     return all(
         isinstance(used_by, Article) and can_edit(user, used_by)
@@ -111,7 +116,14 @@ def can_change_picture(user, image) -> bool:
 
 def can_change_embed(user, slug: str) -> bool:
     """Editors change any embed; others only one named by no story they may
-    not edit (a live, scheduled or in-review story, or another's draft)."""
+    not edit (a live, scheduled or in-review story, or another's draft). In a
+    lockdown, nobody changes one a published story places."""
+    if Lockdown.objects.in_force() is not None:
+        return (
+            not Article.objects.showing_embed(slug)
+            .filter(status=Status.PUBLISHED)
+            .exists()
+        )
     if can_publish(user):
         return True
     return all(can_edit(user, story) for story in Article.objects.showing_embed(slug))
@@ -138,9 +150,16 @@ def moves_for(user, article: Article) -> tuple:
     return REPORTER_MOVES.get(article.state, ())
 
 
+# What a lockdown freezes: every move that changes what readers see.
+FROZEN_IN_LOCKDOWN = {Move.PUBLISH, Move.SCHEDULE, Move.UPDATE, Move.UNPUBLISH}
+
+
 def check_move(*, user, article: Article, move: str) -> None:
-    """Refuse a move the user's role never makes (PermissionDenied) or one the
-    story's state does not allow (WorkflowError, in words)."""
+    """Refuse a move the user's role never makes (PermissionDenied), one the
+    story's state does not allow, or one a lockdown freezes (WorkflowError,
+    in words)."""
+    if move in FROZEN_IN_LOCKDOWN:
+        check_not_frozen()
     if move in EDITORS_ONLY and not can_publish(user):
         raise PermissionDenied(
             gettext("“%(move)s” is for editors only.") % {"move": Move(move).label}
@@ -163,6 +182,20 @@ def check_move(*, user, article: Article, move: str) -> None:
     raise WorkflowError(
         refusal % {"story": article, "state": article.state.label.lower()}
     )
+
+
+def check_not_frozen() -> None:
+    """Refuse (WorkflowError) while a lockdown freezes publishing."""
+    lockdown = Lockdown.objects.in_force()
+    if lockdown is not None:
+        raise WorkflowError(
+            gettext(
+                "Publishing is frozen: a lockdown is in force since %(when)s. "
+                "Nothing is published, scheduled, changed on the site or "
+                "taken down until it is lifted."
+            )
+            % {"when": when(lockdown.started_at)}
+        )
 
 
 def when(moment: datetime) -> str:
@@ -344,6 +377,8 @@ def article_unpublish(*, article: Article, user) -> str:
         raise WorkflowError(
             gettext("“%(story)s” is already a draft.") % {"story": article}
         )
+    if article.status == Status.PUBLISHED:
+        check_not_frozen()
     message = _unpublish(article)
     _record(article=article, user=user, message=message)
     return message

@@ -9,6 +9,15 @@ from .membership import (
     PromptVariant,
 )
 from .search import SearchDocument
+from .security import (
+    KnownBrowser,
+    Lockdown,
+    PasswordResetRequired,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    SecurityEvent,
+    StaffSession,
+)
 from .site import Author, Outlet, Section
 from .tags import Tag, TaggedArticle
 from .translated import SectionTranslation, SupportText, TierTranslation
@@ -22,16 +31,23 @@ __all__ = [
     "Correction",
     "Embed",
     "Image",
+    "KnownBrowser",
+    "Lockdown",
     "MembershipPrompt",
     "MembershipTier",
     "Outlet",
+    "PasswordResetRequired",
     "PromptDailyStat",
     "PromptVariant",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
     "Rendition",
     "SearchDocument",
+    "SecurityEvent",
     "Section",
     "SectionTranslation",
     "StaffProfile",
+    "StaffSession",
     "SupportText",
     "Tag",
     "TaggedArticle",

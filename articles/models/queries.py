@@ -2,25 +2,39 @@
 
 Article.objects.published() is the only way public code reads stories; the
 rest narrow it or fetch what a page needs up front. The queryset reaches
-Article and Byline through self.model, so this module imports no model.
+Article and Byline through self.model; of the other models it reads only the
+lockdown, which holds scheduled stories back.
 """
 
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from articles import editions
+
+from .security import Lockdown
 
 
 def _bylines(article_model):
     return article_model._meta.get_field("bylines").related_model.objects
 
 
+def _due_in_lockdown():
+    """A story due after the lockdown in force began (none in force: none)."""
+    return Exists(
+        Lockdown.objects.filter(in_force=True, started_at__lt=OuterRef("published_at"))
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Stories readers may see: published, and their publication time has come."""
+        """Stories readers may see: published, and their publication time has
+        come, unless it came during a lockdown still in force (publishing is
+        frozen: scheduled stories wait until it is lifted)."""
         return self.filter(
-            status=self.model.Status.PUBLISHED, published_at__lte=timezone.now()
+            ~_due_in_lockdown(),
+            status=self.model.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
         )
 
     def in_edition(self, code=None):
@@ -28,8 +42,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(editions.stories_in(code or editions.active()))
 
     def scheduled(self):
+        """Stories published for a time to come, or held back by a lockdown."""
         return self.filter(
-            status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+            Q(published_at__gt=timezone.now()) | _due_in_lockdown(),
+            status=self.model.Status.PUBLISHED,
         )
 
     def in_state(self, state):
