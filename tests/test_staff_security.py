@@ -220,6 +220,30 @@ def test_it_never_removes_the_last_factor_while_the_rule_is_on(client, required)
     assert TOTPDevice.objects.filter(pk=app.pk).exists()
 
 
+def test_a_factor_removed_already_changes_nothing_and_says_so(client):
+    person = make_person()
+    app, spare = with_app(person), with_app(person)
+    gone = spare.persistent_id
+    sign_in(client, person)
+    verify(client, code_of(app))
+    spare.delete()
+    for action in ("remove", "rename"):
+        response = client.post(
+            reverse("staff-security"),
+            {"action": action, "factor": gone, "name": "Old phone"},
+            follow=True,
+        )
+        assert "removed already" in response.content.decode()
+    assert TOTPDevice.objects.get(pk=app.pk).name == "Phone"
+    # Nor can one account name another's factor.
+    theirs = with_app(make_person("Reporter"))
+    client.post(
+        reverse("staff-security"),
+        {"action": "remove", "factor": theirs.persistent_id},
+    )
+    assert TOTPDevice.objects.filter(pk=theirs.pk).exists()
+
+
 def test_removing_a_factor_ends_the_other_sessions(client):
     person = make_person()
     app, spare = with_app(person), with_app(person)

@@ -2,6 +2,7 @@
 
     .venv/bin/pytest tests/browser/test_editor_day.py   # writes var/screenshots/admin/
     .venv/bin/pytest tests/browser/test_editions.py     # writes var/screenshots/
+    .venv/bin/pytest tests/browser/test_second_factors.py  # var/screenshots/admin/
     .venv/bin/python docs/screenshots/update.py          # writes docs/screenshots/
 
 Each is the test's picture of the screen at 1280 px wide, cut to the part that
@@ -19,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parent.parent / "var" / "screenshots"
 DAY = "tests/browser/test_editor_day.py"
 EDITIONS = "tests/browser/test_editions.py"
+FACTORS = "tests/browser/test_second_factors.py"
 # The edition pictures: the switcher, the masthead and the lead story.
 HOME = (0, 64, 1280, 1120)
 STORY = (0, 64, 1280, 780)
@@ -32,6 +34,8 @@ PICTURES = {
     "edition-home-ru.png": ("edition-home-ru-desktop-light", HOME, EDITIONS),
     "edition-home-ka.png": ("edition-home-ka-desktop-light", HOME, EDITIONS),
     "edition-story-ka-dark.png": ("edition-story-ka-desktop-dark", STORY, EDITIONS),
+    "security-page.png": ("admin/security-passkey-added", (320, 90, 1280, 780), FACTORS),
+    "security-verify.png": ("admin/security-verify", (0, 56, 800, 450), FACTORS),
 }
 
 

@@ -18,6 +18,8 @@ EDITOR_PAGES = {
     "story-change": "story",
     "picture-add": "/admin/articles/image/add/",
     "prompt-list": "/admin/articles/membershipprompt/",
+    "sign-in-security": "/admin/account/security/",
+    "authenticator-app": "/admin/account/app/",
 }
 REPORTER_PAGES = {
     "reporter-home": "/admin/",

@@ -109,6 +109,10 @@ def test_a_passkey_is_added_then_signs_in(live_site, app_key, localhost_page):
     [credential] = credentials()
     assert credential["rpId"] == "localhost"
     in_view(page, "security-passkey-added")
+    page.get_by_role("link", name="Set up an authenticator app").click()
+    assert page.get_by_role("img", name="QR code of the key").is_visible()
+    in_view(page, "security-app")
+    page.go_back()
 
     page.locator("#logout-form button").click()
     sign_in_with_password(page, "passkey-editor")
