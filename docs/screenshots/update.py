@@ -34,7 +34,11 @@ PICTURES = {
     "edition-home-ru.png": ("edition-home-ru-desktop-light", HOME, EDITIONS),
     "edition-home-ka.png": ("edition-home-ka-desktop-light", HOME, EDITIONS),
     "edition-story-ka-dark.png": ("edition-story-ka-desktop-dark", STORY, EDITIONS),
-    "security-page.png": ("admin/security-passkey-added", (320, 90, 1280, 780), FACTORS),
+    "security-page.png": (
+        "admin/security-passkey-added",
+        (320, 90, 1280, 780),
+        FACTORS,
+    ),
     "security-verify.png": ("admin/security-verify", (0, 56, 800, 450), FACTORS),
 }
 
