@@ -69,7 +69,7 @@ def main():
                         rows.append((label, page, *load(path, PORT)))
                         print_row(rows[-1])
                     if cached and name == "SQLite" and shutil.which("nginx"):
-                        rows += nginx_runs(workdir, pages["story"])
+                        rows += nginx_runs(workdir, pages)
         print_table(rows)
         print(f"Load average at the end: {load_average()}.")
     finally:
@@ -256,6 +256,7 @@ def python_load(port, path, headers):
 
 
 NGINX_MAIN = """
+{modules}
 worker_processes auto;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
@@ -270,9 +271,11 @@ http {{
 """
 
 
-def nginx_runs(workdir, story_path):
+def nginx_runs(workdir, pages):
     """nginx serving the story page as a static file, and deploy/nginx.conf
-    proxying to gunicorn with its micro-cache."""
+    proxying to gunicorn with its micro-cache, plain and compressed; the pages'
+    sizes on the wire in each encoding."""
+    story_path = pages["story"]
     static = workdir / "static-site"
     static.mkdir()
     with urllib.request.urlopen(f"http://{HOST}:{PORT}{story_path}") as response:
@@ -290,7 +293,60 @@ def nginx_runs(workdir, story_path):
             ("nginx proxy, micro-cache", "story", *load(story_path, PROXY_PORT))
         )
         print_row(rows[-1])
+        for encoding in ENCODINGS[1:]:
+            if encoding == "br" and not brotli_installed():
+                continue
+            header = f"Accept-Encoding: {encoding}"
+            rows.append(
+                (
+                    f"nginx proxy, micro-cache, {encoding}",
+                    "story",
+                    *load(story_path, PROXY_PORT, [header]),
+                )
+            )
+            print_row(rows[-1])
+            print(f"  cache hits with {encoding}: {hit_rate(story_path, header)}")
+        print_sizes(pages)
     return rows
+
+
+ENCODINGS = ("identity", "gzip", "br")
+# Debian's brotli filter (libnginx-mod-http-brotli-filter), where installed.
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+
+
+def brotli_installed():
+    return BROTLI_MODULE.exists()
+
+
+def hit_rate(path, header, requests=200):
+    """The share of `requests` answered from nginx's micro-cache."""
+    name, value = header.split(": ", 1)
+    hits = 0
+    for _ in range(requests):
+        request = urllib.request.Request(f"http://{HOST}:{PROXY_PORT}{path}")
+        request.add_header(name, value)
+        with urllib.request.urlopen(request) as response:  # noqa: S310 (http only)
+            response.read()
+            hits += response.headers["X-Proxy-Cache"] in ("HIT", "UPDATING")
+    return f"{hits} of {requests} ({100 * hits / requests:.0f} %)"
+
+
+def print_sizes(pages):
+    """Bytes on the wire through deploy/nginx.conf, per page and encoding."""
+    print()
+    print("| page | " + " | ".join(ENCODINGS) + " |")
+    print("| --- |" + " ---: |" * len(ENCODINGS))
+    for page, path in pages.items():
+        sizes = []
+        for encoding in ENCODINGS:
+            request = urllib.request.Request(f"http://{HOST}:{PROXY_PORT}{path}")
+            request.add_header("Accept-Encoding", encoding)
+            with urllib.request.urlopen(request) as response:  # noqa: S310 (http only)
+                body = response.read()
+                served = response.headers.get("Content-Encoding", "identity")
+            sizes.append(f"{len(body):,}" if served == encoding else "not served")
+        print(f"| {page} | " + " | ".join(sizes) + " |")
 
 
 def proxy_conf(workdir):
@@ -302,6 +358,9 @@ def proxy_conf(workdir):
         "/srv/newsroom/var/": f"{ROOT / 'var'}/",
         "/var/cache/nginx/newsroom": str(workdir / "page-cache"),
         "server_name news.example.org;": f"server_name {HOST};",
+        "/etc/nginx/newsroom-brotli.con[f]": str(ROOT / "deploy" / "nginx-brotli.conf")
+        if brotli_installed()
+        else "/etc/nginx/newsroom-brotli.con[f]",
     }
     for old, new in replacements.items():
         if old not in conf:
@@ -316,10 +375,12 @@ def check_proxy(story_path):
     """What deploy/nginx.conf promises: pages cached, sessions and previews not,
     static files from disk."""
 
-    def get(path, cookie=None):
+    def get(path, cookie=None, encoding=None):
         request = urllib.request.Request(f"http://{HOST}:{PROXY_PORT}{path}")
         if cookie:
             request.add_header("Cookie", cookie)
+        if encoding:
+            request.add_header("Accept-Encoding", encoding)
         try:
             with urllib.request.urlopen(request) as response:  # noqa: S310 (http only)
                 return response.status, response.headers
@@ -329,12 +390,24 @@ def check_proxy(story_path):
     get(story_path)
     checks = {
         "story page cached": get(story_path)[1]["X-Proxy-Cache"] == "HIT",
+        "pages gzipped": get(story_path, encoding="gzip")[1]["Content-Encoding"]
+        == "gzip",
+        "feeds gzipped": get("/feed/", encoding="gzip")[1]["Content-Encoding"]
+        == "gzip",
+        "sitemaps gzipped": get("/sitemap.xml", encoding="gzip")[1]["Content-Encoding"]
+        == "gzip",
+        "API gzipped": get("/api/articles/", encoding="gzip")[1]["Content-Encoding"]
+        == "gzip",
         "session bypasses": get(story_path, "sessionid=x")[1]["X-Proxy-Cache"]
         == "BYPASS",
         "preview bypasses": get("/preview/x/")[1]["X-Proxy-Cache"] == "BYPASS",
         "static from disk": get("/static/articles/site.css")[1]["X-Proxy-Cache"] is None
         and get("/static/articles/site.css")[0] == 200,
     }
+    if brotli_installed():
+        checks["pages in brotli"] = (
+            get(story_path, encoding="br")[1]["Content-Encoding"] == "br"
+        )
     for name, ok in checks.items():
         print(f"  deploy/nginx.conf: {name}: {'yes' if ok else 'NO'}")
     if not all(checks.values()):
@@ -348,7 +421,10 @@ class nginx:
     def __enter__(self):
         self.directory.mkdir(parents=True)
         conf = self.directory / "nginx.conf"
-        conf.write_text(NGINX_MAIN.format(dir=self.directory, http=self.http))
+        modules = f"load_module {BROTLI_MODULE};" if brotli_installed() else ""
+        conf.write_text(
+            NGINX_MAIN.format(dir=self.directory, http=self.http, modules=modules)
+        )
         self.process = subprocess.Popen(
             ["nginx", "-c", str(conf), "-p", str(self.directory), "-g", "daemon off;"]
         )
