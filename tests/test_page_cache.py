@@ -1,5 +1,6 @@
 """The page cache: anonymous readers get stored pages until anything they show changes."""
 
+import gzip
 from datetime import timedelta
 
 import pytest
@@ -490,3 +491,43 @@ def test_the_wsgi_application_leaves_a_new_generation_to_django():
     again = wsgi.get(story.get_absolute_url())
     assert (again["status"], again["headers"]["X-Page-Cache"]) == (200, "miss")
     assert wsgi.started == 2
+
+
+def test_a_browser_that_takes_gzip_gets_the_page_compressed_once_when_kept(
+    client, django_assert_num_queries
+):
+    story = make_article(headline="Council votes", body="<p>Word. </p>" * 80)
+    url = story.get_absolute_url()
+    plain = client.get(url)
+    with django_assert_num_queries(0):
+        packed = client.get(url, HTTP_ACCEPT_ENCODING="br, gzip;q=0.8")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    # The two bodies are two representations: caches keep them apart.
+    for response in (plain, packed):
+        assert "Accept-Encoding" in response["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+    fresh = client.get(
+        url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
+    )
+    assert fresh.status_code == 304
+    for refused in ("", "identity", "gzip;q=0", "deflate"):
+        response = client.get(url, HTTP_ACCEPT_ENCODING=refused)
+        assert not response.has_header("Content-Encoding"), refused
+        assert response.content == plain.content
+
+
+def test_the_wsgi_application_answers_a_hit_in_gzip_without_compressing_it(
+    monkeypatch,
+):
+    story = make_article(body="<p>Word. </p>" * 80)
+    wsgi = WSGI()
+    plain = wsgi.get(story.get_absolute_url())
+    # The compressed body was made when the page was kept: a hit makes none.
+    monkeypatch.setattr(gzip, "compress", None)
+    packed = wsgi.get(story.get_absolute_url(), accept_encoding="gzip")
+    assert packed["headers"]["X-Page-Cache"] == "hit"
+    assert packed["headers"]["Content-Encoding"] == "gzip"
+    assert packed["headers"]["Content-Length"] == str(len(packed["body"]))
+    assert gzip.decompress(packed["body"]) == plain["body"]

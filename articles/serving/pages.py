@@ -1,6 +1,13 @@
 """The page cache: whole pages for anonymous readers, from the middleware and,
-for hits, from the WSGI application itself (CachedPages, in newsroom/wsgi.py)."""
+for hits, from the WSGI application itself (CachedPages, in newsroom/wsgi.py).
 
+A page is kept with its body compressed once (gzip), so a hit for a browser
+that takes gzip, or for nginx in front, costs no compression. Shared pages
+hold nothing of one reader's (no session, no CSRF token), so compressing
+them gives a BREACH attack no secret to find.
+"""
+
+import gzip
 import hashlib
 import logging
 import re
@@ -19,6 +26,7 @@ from django.utils.cache import (
     cc_delim_re,
     get_conditional_response,
     patch_cache_control,
+    patch_vary_headers,
     set_response_etag,
 )
 from django.utils.http import parse_http_date_safe
@@ -48,7 +56,10 @@ CONDITIONS = (
 
 # Changes whenever CachedPage does: pages a previous release kept in a shared
 # cache are then never read back in a shape this one does not know.
-PAGE_KEY_PREFIX = "pages:v3:"
+PAGE_KEY_PREFIX = "pages:v4:"
+# Bodies shorter than this are sent as they are: gzip would save nothing.
+COMPRESS_AT_LEAST = 256
+COMPRESSIBLE_TYPES = re.compile(r"^(text/|application/(json|xml|[\w.+-]+\+xml))")
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +73,7 @@ class CachedPage:
 
     generation: str
     response: HttpResponse
+    gzipped: bytes | None = None  # the body in gzip, made once when kept
 
 
 class PageCacheMiddleware:
@@ -109,12 +121,15 @@ class PageCacheMiddleware:
         if found.key and request.method == "GET":
             if not response.has_header("ETag"):
                 set_response_etag(response)
+            patch_vary_headers(response, ("Accept-Encoding",))
+            gzipped = _gzipped(response)
             cache.set(
                 found.key,
-                CachedPage(generation.token, response),
+                CachedPage(generation.token, response, gzipped),
                 max(1, int(generation.valid_until - found.now)),
             )
             response["X-Page-Cache"] = "miss"
+            response = _encoded(request, response, gzipped)
         return _answer(request, response, generation.valid_until - found.now)
 
     def look_up(self, request, start_generation=True):
@@ -133,8 +148,9 @@ class PageCacheMiddleware:
                 return None
             generation = new_generation(now)
         page = found.get(key)
-        current = page is not None and page.generation == generation.token
-        return Lookup(key, generation, now, page.response if current else None)
+        if page is None or page.generation != generation.token:
+            return Lookup(key, generation, now, None)
+        return Lookup(key, generation, now, page.response, page.gzipped)
 
     def is_anonymous_read(self, request):
         return (
@@ -153,10 +169,12 @@ class Lookup:
     generation: Generation
     now: float
     response: HttpResponse | None
+    gzipped: bytes | None = None
 
     def hit(self, request):
         self.response["X-Page-Cache"] = "hit"
-        return _answer(request, self.response, self.generation.valid_until - self.now)
+        response = _encoded(request, self.response, self.gzipped)
+        return _answer(request, response, self.generation.valid_until - self.now)
 
 
 class CachedPages:
@@ -245,6 +263,48 @@ def _is_shareable(response):
         return False
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
     return "cookie" not in vary and "*" not in vary
+
+
+def _gzipped(response):
+    """The body in gzip, when it is text worth compressing; else None."""
+    content_type = response.get("Content-Type", "")
+    if (
+        response.has_header("Content-Encoding")
+        or len(response.content) < COMPRESS_AT_LEAST
+        or not COMPRESSIBLE_TYPES.match(content_type)
+    ):
+        return None
+    # mtime=0: the same page compresses to the same bytes in every worker.
+    return gzip.compress(response.content, compresslevel=6, mtime=0)
+
+
+def takes_gzip(request):
+    """Whether the request's Accept-Encoding allows gzip (a q of 0 refuses)."""
+    for coding in request.META.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
+        name, _, parameters = coding.strip().partition(";")
+        if name.strip() not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = parameters.strip().removeprefix("q=").strip() or "1"
+        try:
+            return float(quality) > 0
+        except ValueError:
+            return False
+    return False
+
+
+def _encoded(request, response, gzipped):
+    """The page in gzip for a request that takes it, with its own ETag (the
+    two bodies are different representations); else as it is."""
+    if gzipped is None or not takes_gzip(request):
+        return response
+    response.content = gzipped
+    response["Content-Encoding"] = "gzip"
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(gzipped))
+    etag = response.get("ETag")
+    if etag and etag.endswith('"'):
+        response["ETag"] = etag[:-1] + '-gzip"'
+    return response
 
 
 def _answer(request, response, seconds_left):
