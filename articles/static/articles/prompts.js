@@ -6,6 +6,14 @@
  * localStorage. The only thing sent anywhere is an anonymous "prompt N,
  * variant V was seen" beacon to this site's own endpoint. No cookies.
  * Without this script the prompts show their default text and nothing else.
+ *
+ * Nothing here moves the page (Cumulative Layout Shift): the server renders
+ * every version of a prompt and its controls, and site.css gives the prompt
+ * the same box whichever version is shown and whether the controls are, so
+ * this script only switches what is visible inside a box that keeps its size.
+ * A prompt goes away at once only on the reader's click ("Not now", "I'm
+ * already a member"): a shift right after input does not count, and the reader
+ * asked for it. See withhold() for prompts this script decides not to show.
  */
 (function () {
   "use strict";
@@ -106,6 +114,22 @@
     element.hidden = true;
   }
 
+  // A prompt the reader hid earlier, capped or is a member for. The page may
+  // already be on screen when this runs (the script is deferred), and
+  // removing a prompt then would pull up everything under it: a layout shift
+  // counts whenever something visible in the viewport moves without the
+  // reader's input. So a prompt wholly below the viewport goes (what moves is
+  // below it, off screen, and counts for nothing); one in view or above it
+  // keeps its box for this page view, unseen and out of reach (visibility:
+  // hidden, site.css), rather than collapse under the reader's eyes.
+  function withhold(aside) {
+    if (aside.getBoundingClientRect().top >= window.innerHeight) {
+      aside.hidden = true;
+    } else {
+      aside.setAttribute("data-prompt-withheld", "");
+    }
+  }
+
   function report(aside, version) {
     if (!seenUrl || !navigator.sendBeacon) return;
     var body = new URLSearchParams();
@@ -164,6 +188,7 @@
         document.querySelectorAll('[data-prompt][data-kind="membership"]').forEach(hide);
       });
     }
+    // Their room is kept from the start (site.css): showing them moves nothing.
     controls.hidden = false;
   }
 
@@ -196,7 +221,7 @@
         isDismissed(state, aside.getAttribute("data-prompt"), now) ||
         isCapped(state, aside, now);
       if (hidden) {
-        aside.hidden = true;
+        withhold(aside);
         return;
       }
       var version = pickVersion(state, aside);
