@@ -11,6 +11,7 @@ from functools import wraps
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from articles import paging, seo
@@ -146,8 +147,13 @@ def article_list(request):
     filterset = ArticleFilter(
         request.GET, queryset=Article.objects.published().for_story()
     )
-    if not filterset.is_valid():
+    if not filterset.is_valid() or filterset.unknown:
+        # A topic or author that names nothing is an error here, as the API
+        # documents, though the search page answers it with a page that says so.
         errors = {field: list(messages) for field, messages in filterset.errors.items()}
+        errors.update(
+            (field, [message]) for field, message in filterset.unknown.items()
+        )
         return _error(400, "Some filters are not valid.", errors=errors)
     try:
         page_size = _page_size(request.GET.get("page_size"))
@@ -160,7 +166,12 @@ def article_list(request):
     try:
         page = paginator.page(number)
     except EmptyPage:
-        return _error(404, f"There are {paginator.num_pages} pages.")
+        pages = paginator.num_pages
+        return _error(
+            404,
+            ngettext("There is %(pages)d page.", "There are %(pages)d pages.", pages)
+            % {"pages": pages},
+        )
     absolute = request.build_absolute_uri
     return JsonResponse(
         {

@@ -20,7 +20,8 @@ def chrome():
     if value is None:
         value = {
             "sections": list(Section.objects.all()),
-            "house_outlet": Outlet.objects.house(),
+            # With its logo, which pages' metadata show (articles.seo).
+            "house_outlet": Outlet.objects.select_related("logo").house(),
         }
         cache.set(CHROME_KEY, value, CHROME_SECONDS)
     return value

@@ -101,23 +101,23 @@ def edition_or_none(tag):
     return edition_of(tag) if any(_covers(code, tag) for code in codes()) else None
 
 
-def _language_is(code):
+def written_in(code):
+    """A filter for stories written in the language `code` names, its subtags
+    too (az: az, az-Latn)."""
     return Q(language__iexact=code) | Q(language__istartswith=f"{code}-")
 
 
 def stories_in(code):
     """A filter for the stories of one edition (see edition_of)."""
     if code == default():
-        others = [_language_is(other) for other in codes() if other != code]
+        others = [written_in(other) for other in codes() if other != code]
         return ~functools.reduce(Q.__or__, others) if others else Q()
     narrower = [
-        _language_is(other)
-        for other in codes()
-        if other != code and _covers(code, other)
+        written_in(other) for other in codes() if other != code and _covers(code, other)
     ]
     if not narrower:
-        return _language_is(code)
-    return _language_is(code) & ~functools.reduce(Q.__or__, narrower)
+        return written_in(code)
+    return written_in(code) & ~functools.reduce(Q.__or__, narrower)
 
 
 def active():

@@ -1,30 +1,94 @@
-"""RSS 2.0 and Atom feeds of the latest stories: the site, a section, a tag, an author."""
+"""RSS 2.0 and Atom feeds of an edition's latest stories: the site, a section,
+a tag, an author.
+
+Each item carries the whole story as its page shows it (templates/feeds/
+story.html, every address absolute), a summary cut at a word and the lead
+picture as an enclosure. The channel speaks the edition's language and lists
+only stories in it, and shows the house outlet's logo and the site's icon.
+"""
 
 import copy
 import mimetypes
+import re
 
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles import seo
-from articles.context_processors import section_description, section_name
+from articles import editions, seo
+from articles.context_processors import chrome, section_description, section_name
+from articles.html import absolute_html, body_pieces, excerpt, plain_text, split_blocks
 from articles.links import url_for
-from articles.models import Article, Author, Section, Tag
+from articles.models import Article, Author, Embed, Image, Section, Tag
 
 FEED_STORIES = 30
+SUMMARY_LENGTH = seo.DESCRIPTION_LENGTH
+SITE_ICON = "articles/favicon.svg"
+CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+class StoryRss(Rss201rev2Feed):
+    """RSS 2.0 with each story in full (content:encoded) and the outlet's logo."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": CONTENT_NAMESPACE}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed["logo"]:
+            # RSS asks for the channel's own title and link beside its image.
+            handler.startElement("image", {})
+            handler.addQuickElement("url", self.feed["logo"])
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.endElement("image")
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class StoryAtom(Atom1Feed):
+    """Atom with each story in full (content) and the outlet's logo and icon."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        handler.addQuickElement("icon", self.feed["icon"])
+        if self.feed["logo"]:
+            handler.addQuickElement("logo", self.feed["logo"])
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+def logo_url(image):
+    """The outlet's logo as feed readers take it: its smallest JPEG rendition
+    (RSS images are JPEG, GIF or PNG, and small), else the file itself."""
+    if image.has_renditions():
+        return image.rendition_url(image.rendition_widths()[0])
+    return seo.image_url(image)
 
 
 class StoryFeed(Feed):
     """The site's latest stories; subclasses narrow them down."""
 
+    feed_type = StoryRss
+
     def __call__(self, request, *args, **kwargs):
-        # A copy per request: enclosures need the request's host and scheme.
+        # A copy per request: addresses need the request's host and scheme, and
+        # the channel the edition's language.
         feed = copy.copy(self)
         feed.request = request
+        feed.language = editions.active()
+        feed.bodies = {}
         return super(StoryFeed, feed).__call__(request, *args, **kwargs)
 
     def absolute(self, url):
@@ -48,18 +112,54 @@ class StoryFeed(Feed):
     def author_name(self, obj):
         return settings.NEWSROOM_SITE_NAME
 
+    def feed_extra_kwargs(self, obj):
+        house = chrome()["house_outlet"]  # cached, with its logo
+        logo = house.logo if house else None
+        return {
+            "logo": self.absolute(logo_url(logo)) if logo and logo.file else "",
+            "icon": self.absolute(static(SITE_ICON)),
+        }
+
     def stories(self, obj):
-        # The edition's stories; the feed says the edition's language.
-        return Article.objects.published().in_edition()
+        # The edition's stories in its language. A story kept from before in a
+        # language that is no edition lives in the default edition's pages, but
+        # this channel would call it English (or whatever the default is).
+        return (
+            Article.objects.published()
+            .in_edition(self.language)
+            .filter(editions.written_in(self.language))
+        )
 
     def items(self, obj):
-        return self.stories(obj).for_story()[:FEED_STORIES]
+        stories = list(self.stories(obj).for_story()[:FEED_STORIES])
+        self.bodies = {s.pk: body_pieces(split_blocks(s.body)) for s in stories}
+        # The embeds and pictures every story places, in a query each at most.
+        placed = [piece for pieces in self.bodies.values() for piece in pieces]
+        Embed.objects.attach(placed)
+        Image.objects.attach(placed)
+        return stories
 
     def item_title(self, item):
         return item.headline
 
     def item_description(self, item):
-        return seo.description(item)
+        # The standfirst, or the body's opening: plain text, where both formats
+        # expect HTML.
+        text = item.standfirst or plain_text(item.body)
+        return escape(excerpt(text, SUMMARY_LENGTH))
+
+    def item_extra_kwargs(self, item):
+        return {"content": self.item_content(item)}
+
+    def item_content(self, item):
+        """The whole story as its page shows it, every address absolute."""
+        html = render_to_string(
+            "feeds/story.html", {"article": item, "body": self.bodies[item.pk]}
+        )
+        # The template's indentation and blank lines are no part of the story
+        # (nothing on the allow-list keeps whitespace as it is, as <pre> would).
+        html = _BLANK_LINES.sub("\n", html).strip()
+        return absolute_html(html, self.absolute(item.get_absolute_url()))
 
     def item_author_name(self, item):
         names = [author.name for author in item.byline_authors]
@@ -139,16 +239,16 @@ class AuthorFeed(ObjectFeed):
 
 
 class AtomStoryFeed(StoryFeed):
-    feed_type = Atom1Feed
+    feed_type = StoryAtom
 
 
 class AtomSectionFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = StoryAtom
 
 
 class AtomTagFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = StoryAtom
 
 
 class AtomAuthorFeed(AuthorFeed):
-    feed_type = Atom1Feed
+    feed_type = StoryAtom

@@ -5,6 +5,7 @@ import logging
 import re
 from dataclasses import dataclass
 from html import unescape
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 from django_prose_editor.config import DEFAULT_MENU_GROUPS
@@ -116,6 +117,27 @@ def plain_text(fragment):
     """
     text = _ANY_MARKER.sub(" ", _ANY_TAG.sub(" ", fragment or ""))
     return " ".join(unescape(text).split())
+
+
+# Where an excerpt ends, these go before its ellipsis ("word,…" reads badly).
+# Armenian writes its comma and full stop as ՝ and ։.
+_BEFORE_ELLIPSIS = " ,;:.-\u2013\u2014\u055d\u0589"
+
+
+def excerpt(text, length):
+    """`text` with its whitespace collapsed and, past `length` characters, cut
+    at the last space before the limit, with an ellipsis: never inside a word.
+
+    Every script the site publishes in spaces its words; a single word longer
+    than `length` (a pasted address) is cut where the limit falls.
+    """
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return text
+    kept = text[: length - 1]
+    if not text[length - 1].isspace():
+        kept = kept.rpartition(" ")[0] or kept
+    return (kept.rstrip(_BEFORE_ELLIPSIS) or kept) + "\u2026"
 
 
 def sanitise_embed(html):
@@ -291,3 +313,58 @@ def placed_media(html):
     slugs = [block.embed_slug for block in blocks if block.embed_slug]
     ids = [block.picture_id for block in blocks if block.picture_id]
     return list(dict.fromkeys(slugs)), list(dict.fromkeys(ids))
+
+
+# Story HTML for other sites (feeds): the body's allow-list and what our own
+# templates print around it (pictures, the byline's time, quotations' sources).
+SHARED_TAGS = BODY_TAGS | {"picture", "source", "img", "span", "time"}
+SHARED_ATTRIBUTES = {
+    **BODY_ATTRIBUTES,
+    "img": {"src", "srcset", "sizes", "alt", "width", "height"},
+    "source": {"srcset", "sizes", "type"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+}
+_ADDRESSES = {"href", "src", "cite"}
+_WEB = {"http", "https"}
+
+
+def _joined(base, url):
+    try:
+        return urljoin(base, url.strip())
+    except ValueError:
+        return None  # no address at all ("http://[x"): the attribute goes
+
+
+def _absolute_srcset(base, srcset):
+    """Each candidate's address made absolute; a candidate not on the web goes."""
+    candidates = []
+    for candidate in srcset.split(","):
+        url, _space, descriptor = candidate.strip().partition(" ")
+        url = url and _joined(base, url)
+        if url and urlsplit(url).scheme in _WEB:
+            candidates.append(f"{url} {descriptor.strip()}".strip())
+    return ", ".join(candidates) or None
+
+
+def absolute_html(html, base):
+    """Rendered story HTML as other sites show it (feeds): sanitised to
+    SHARED_TAGS, every link, picture and quotation address made absolute
+    against `base`, the story's own address."""
+
+    def rewrite(tag, attribute, value):
+        if attribute in _ADDRESSES:
+            return _joined(base, value)
+        if attribute == "srcset":
+            return _absolute_srcset(base, value)
+        return value
+
+    cleaner = nh3.Cleaner(
+        tags=SHARED_TAGS,
+        attributes=SHARED_ATTRIBUTES,
+        attribute_filter=rewrite,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        strip_comments=True,
+    )
+    return cleaner.clean(_characters(html))

@@ -1,34 +1,63 @@
-"""What crawlers read: sitemaps of stories, sections and tags, Google News, robots.txt."""
+"""What crawlers read: each edition's sitemap of its home and support pages,
+stories (with their lead pictures and translations), sections, tags and
+authors; its Google News sitemap; robots.txt naming them.
+
+Every document served here is valid against the sitemaps.org schemas and the
+extensions it uses (tests/schemas/). A urlset must hold at least one address,
+so a sitemap with nothing to list is neither served (404) nor named: not in
+the index of parts, nor in robots.txt.
+"""
 
 from datetime import timedelta
+from urllib.parse import urljoin
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Exists, Max, OuterRef, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
-from articles import editions
+from articles import editions, seo
 from articles.links import url_for, url_in
-from articles.models import Article, Section, Tag
+from articles.models import Article, Author, Section, Tag
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most this many per sitemap
 # Translation groups looked up per query: well inside SQLite's variable limit.
 GROUPS_PER_QUERY = 500
+TEMPLATE = "sitemaps/sitemap.xml"
+# What a picture's addresses are made of (articles.models.media.Image).
+PICTURE_FIELDS = ("file", "width", "height", "digest")
+
+
+def _our_stories():
+    # Partner stories are canonical at their original address, not on this site.
+    return Article.objects.published().filter(original_url="")
 
 
 def _canonical_stories():
-    # The edition's stories; partner stories are canonical at their original
-    # address, not on this site.
-    return Article.objects.published().in_edition().filter(original_url="")
+    """The edition's stories whose canonical address is on this site."""
+    return _our_stories().in_edition()
+
+
+def _news_stories():
+    """Our stories of the last two days, in every edition: Google News's window."""
+    return _our_stories().filter(published_at__gte=timezone.now() - NEWS_WINDOW)
 
 
 def _latest(*moments):
-    return max((moment for moment in moments if moment), default=None)
+    """The latest of `moments`, to the second (W3C datetimes, not microseconds)."""
+    latest = max((moment for moment in moments if moment), default=None)
+    return latest.replace(microsecond=0) if latest else None
+
+
+def _on_site(location, path):
+    """The absolute address of `path`, on the site `location` is on."""
+    scheme, _, host, _rest = location.split("/", 3)
+    return f"{scheme}//{host}{path}"
 
 
 class CountedSitemap(Sitemap):
@@ -38,22 +67,76 @@ class CountedSitemap(Sitemap):
         return super().paginator
 
 
+class PageSitemap(CountedSitemap):
+    """The edition's home and support pages, each with its address in every
+    edition as alternates, as the pages' own hreflang links give them."""
+
+    def items(self):
+        return ["articles:home", "articles:support"]
+
+    def location(self, item):
+        return url_for(item)
+
+    @cached_property
+    def newest(self):
+        stories = Article.objects.published().in_edition()
+        return _latest(stories.aggregate(newest=Max("published_at"))["newest"])
+
+    def lastmod(self, item):
+        # The home page changes with each story. Nothing records when the
+        # support page's tiers or texts changed, and a made-up time would mislead.
+        return self.newest if item == "articles:home" else None
+
+    def get_latest_lastmod(self):
+        return self.newest
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            url["alternates"] = _in_every_edition(url["location"], url["item"])
+        # The document changes with the home page's time alone (the support
+        # page has none): Last-Modified for conditional requests.
+        self.latest_lastmod = self.newest
+        return urls
+
+
+def _in_every_edition(location, name):
+    """The page `name` in each edition, and in the default one for readers of
+    any other language (x-default); none on a site of one edition."""
+    codes = editions.codes()
+    if len(codes) < 2:
+        return []
+    links = [
+        {"lang_code": code, "location": _on_site(location, url_in(code, name))}
+        for code in codes
+    ]
+    return [*links, {**links[0], "lang_code": "x-default"}]
+
+
 class StorySitemap(CountedSitemap):
     def items(self):
         translated = Article.objects.published().filter(translation_of=OuterRef("pk"))
         return (
             _canonical_stories()
+            .select_related("lead_image")
             .annotate(
                 last_correction=Max("corrections__date"),
                 is_translated=Exists(translated),
             )
-            .only("slug", "language", "translation_of", "published_at")
+            .only(
+                "slug",
+                "language",
+                "translation_of",
+                "published_at",
+                "updated_at",
+                *(f"lead_image__{name}" for name in PICTURE_FIELDS),
+            )
             .order_by("-published_at", "-pk")
         )
 
     def get_urls(self, page=1, site=None, protocol=None):
         """Each story's address, with its published translations' as alternates
-        (xhtml:link hreflang)."""
+        (xhtml:link hreflang) and its lead picture (image:image)."""
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         groups = {
             url["item"].translation_of_id or url["item"].pk
@@ -66,20 +149,37 @@ class StorySitemap(CountedSitemap):
             url["alternates"] = [
                 {
                     "lang_code": version.language,
-                    "location": _on_site(url["location"], version),
+                    "location": _on_site(url["location"], version.get_absolute_url()),
                 }
                 for version in versions.get(story.translation_of_id or story.pk, [])
             ]
+            url["images"] = _pictures(story, url["location"])
         return urls
 
     def lastmod(self, item):
-        return _latest(item.published_at, item.last_correction)
+        return _latest(item.published_at, item.updated_at, item.last_correction)
 
     def get_latest_lastmod(self):
         found = _canonical_stories().aggregate(
-            published=Max("published_at"), corrected=Max("corrections__date")
+            published=Max("published_at"),
+            updated=Max("updated_at"),
+            corrected=Max("corrections__date"),
         )
-        return _latest(found["published"], found["corrected"])
+        return _latest(*found.values())
+
+
+def _pictures(story, location):
+    """The absolute address of the story's lead picture at its largest: the
+    widest JPEG rendition, or the file itself while it has none."""
+    image = story.lead_image
+    if image is None or not image.file:
+        return []
+    if image.has_renditions():
+        address = image.rendition_url(image.rendition_widths()[-1])
+    else:
+        address = seo.image_url(image)
+    # Storage gives a path on this site, or a whole address (object storage).
+    return [urljoin(location, address)]
 
 
 def _versions(groups):
@@ -99,13 +199,9 @@ def _versions(groups):
     return versions
 
 
-def _on_site(location, story):
-    """The absolute address of `story`, on the site `location` is on."""
-    scheme, _, host, _path = location.split("/", 3)
-    return f"{scheme}//{host}{story.get_absolute_url()}"
-
-
 class SectionSitemap(CountedSitemap):
+    """Sections with a published story in the edition, as of their newest."""
+
     def items(self):
         return (
             Section.objects.filter(
@@ -116,14 +212,11 @@ class SectionSitemap(CountedSitemap):
         )
 
     def lastmod(self, item):
-        return item.latest
+        return _latest(item.latest)
 
     def get_latest_lastmod(self):
-        return (
-            Article.objects.published()
-            .in_edition()
-            .aggregate(latest=Max("published_at"))["latest"]
-        )
+        stories = Article.objects.published().in_edition()
+        return _latest(stories.aggregate(latest=Max("published_at"))["latest"])
 
 
 class TagSitemap(SectionSitemap):
@@ -135,14 +228,25 @@ class TagSitemap(SectionSitemap):
         )
 
 
+class AuthorSitemap(SectionSitemap):
+    """Authors with a published story in the edition, as of their newest there."""
+
+    def items(self):
+        return (
+            Author.objects.filter(articles__in=Article.objects.published().in_edition())
+            .annotate(latest=Max("articles__published_at"))
+            .only("slug")
+            .order_by("name", "pk")
+        )
+
+
 class NewsSitemap(StorySitemap):
     limit = NEWS_LIMIT
 
     def items(self):
-        since = timezone.now() - NEWS_WINDOW
         return (
-            _canonical_stories()
-            .filter(published_at__gte=since)
+            _news_stories()
+            .in_edition()
             .only("slug", "headline", "language", "published_at")
             .order_by("-published_at", "-pk")
         )
@@ -160,36 +264,72 @@ class NewsSitemap(StorySitemap):
         return urls
 
 
-SITEMAPS = {"stories": StorySitemap, "sections": SectionSitemap, "tags": TagSitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "stories": StorySitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
 
 
 @require_safe
 def sitemap(request):
-    """One sitemap while every address fits in one file; an index of files beyond."""
+    """One sitemap while every address fits in one file; an index of the parts
+    that have addresses beyond. The pages part always has two, so neither is
+    ever empty."""
     # Instances, not classes: the views reuse the counts taken here.
     maps = {name: sitemap() for name, sitemap in SITEMAPS.items()}
     if sum(sitemap.paginator.count for sitemap in maps.values()) <= Sitemap.limit:
-        return sitemap_views.sitemap(request, maps)
+        return sitemap_views.sitemap(request, maps, template_name=TEMPLATE)
+    listed = {
+        name: sitemap for name, sitemap in maps.items() if sitemap.paginator.count
+    }
     return sitemap_views.index(
-        request, maps, sitemap_url_name="articles:sitemap-section"
+        request, listed, sitemap_url_name="articles:sitemap-section"
     )
 
 
 @require_safe
 def sitemap_section(request, section):
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
-
-
-@require_safe
-def news_sitemap(request):
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap.")
+    part = SITEMAPS[section]()
+    if not part.paginator.count:
+        raise Http404("This sitemap has nothing to list.")
     return sitemap_views.sitemap(
-        request, {"news": NewsSitemap}, template_name="sitemaps/news.xml"
+        request, {section: part}, section=section, template_name=TEMPLATE
     )
 
 
 @require_safe
+def news_sitemap(request):
+    """The edition's stories of the last two days, for Google News.
+
+    With none, there is no news sitemap: the address answers 404 and
+    robots.txt leaves it out. An empty urlset is invalid (the sitemaps.org
+    schema wants at least one url), and listing older stories or other pages
+    to fill it would tell Google News something untrue. Once a story is
+    published it is back, in robots.txt too.
+    """
+    news = NewsSitemap()
+    if not news.paginator.count:
+        raise Http404("No story of the last two days.")
+    return sitemap_views.sitemap(
+        request, {"news": news}, template_name="sitemaps/news.xml"
+    )
+
+
+def _editions_with_news():
+    """The editions whose news sitemap has a story (news_sitemap): one query."""
+    languages = _news_stories().order_by().values_list("language", flat=True)
+    return {editions.edition_of(language) for language in languages.distinct()}
+
+
+@require_safe
 def robots_txt(request):
-    """Where crawlers may not go, and every edition's sitemaps."""
+    """Where crawlers may not go, and every edition's sitemaps that have
+    something to list: its sitemap always, its news sitemap while it has news."""
     closed = [
         reverse("admin:index"),
         url_for("articles:preview", "token").removesuffix("token/"),
@@ -197,8 +337,12 @@ def robots_txt(request):
         *[url_in(code, "articles:search") for code in editions.codes()],
     ]
     lines = ["User-agent: *", *[f"Disallow: {path}" for path in closed], ""]
+    with_news = _editions_with_news()
     for code in editions.codes():
-        for name in ("articles:sitemap", "articles:news-sitemap"):
+        names = ["articles:sitemap"]
+        if code in with_news:
+            names.append("articles:news-sitemap")
+        for name in names:
             address = request.build_absolute_uri(url_in(code, name))
             lines.append(f"Sitemap: {address}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -27,7 +27,23 @@ RELATED_STORIES = 4
 
 
 def home(request):
-    return render(request, "articles/home.html", home_context())
+    context = home_context()
+    context["seo"] = seo.for_home(
+        _site(request),
+        path=url_for("articles:home"),
+        search_path=url_for("articles:search"),
+    )
+    return render(request, "articles/home.html", context)
+
+
+def _site(request):
+    """What every page's metadata says of the site (articles.seo)."""
+    return seo.Site(
+        absolute=request.build_absolute_uri,
+        name=settings.NEWSROOM_SITE_NAME,
+        language=request.LANGUAGE_CODE,
+        house=chrome()["house_outlet"],
+    )
 
 
 def home_context():
@@ -101,6 +117,7 @@ def story_context(request, story, is_preview=False, prompt_preview=None):
             request.build_absolute_uri,
             settings.NEWSROOM_SITE_NAME,
             versions=versions,
+            robots=seo.PREVIEW_ROBOTS if is_preview else seo.ROBOTS,
         ),
     }
 
@@ -116,8 +133,7 @@ def _page(request, stories):
         raise Http404("This listing has fewer pages.") from None
 
 
-def _listing(request, template, stories, **context):
-    page = _page(request, stories)
+def _listing(request, template, page, **context):
     return render(
         request, template, {"page": page, "stories": page.object_list, **context}
     )
@@ -130,22 +146,40 @@ def _edition_listing():
 @paging.cached_by(paging.PAGE)
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    stories = _edition_listing().filter(section=section)
-    return _listing(request, "articles/section.html", stories, section=section)
+    page = _page(request, _edition_listing().filter(section=section))
+    described = seo.for_section(
+        _site(request),
+        name=section_name(section),
+        summary=section_description(section),
+        path=seo.listing_path(section.get_absolute_url(), page.number),
+    )
+    return _listing(
+        request, "articles/section.html", page, section=section, seo=described
+    )
 
 
 @paging.cached_by(paging.PAGE)
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    stories = _edition_listing().filter(tags=tag)
-    return _listing(request, "articles/tag.html", stories, tag=tag)
+    page = _page(request, _edition_listing().filter(tags=tag))
+    described = seo.for_tag(
+        _site(request),
+        name=tag.name,
+        path=seo.listing_path(tag.get_absolute_url(), page.number),
+    )
+    return _listing(request, "articles/tag.html", page, tag=tag, seo=described)
 
 
 @paging.cached_by(paging.PAGE)
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    stories = _edition_listing().filter(authors=author)
-    return _listing(request, "articles/author.html", stories, author=author)
+    page = _page(request, _edition_listing().filter(authors=author))
+    described = seo.for_author(
+        _site(request),
+        author,
+        path=seo.listing_path(author.get_absolute_url(), page.number),
+    )
+    return _listing(request, "articles/author.html", page, author=author, seo=described)
 
 
 @paging.cached_by(paging.PAGE)
@@ -171,9 +205,24 @@ def search(request):
             "query": _without_page(request.GET),
             "searched": any(v for k, v in request.GET.items() if k != "page"),
             "capped": story_search.is_capped(page.paginator.count),
+            "seo": seo.for_search(
+                _site(request), path=_search_path(request, filterset, page, valid)
+            ),
         },
         status=200 if valid else 400,
     )
+
+
+def _search_path(request, filterset, page, valid):
+    """The search page's own address: its filters as the form names them, in
+    the form's order, without anything else a link may have added."""
+    params = [
+        (name, value)
+        for name in filterset.form.fields
+        for value in request.GET.getlist(name)
+    ]
+    path = url_for("articles:search")
+    return seo.listing_path(path, page.number, params if valid else ())
 
 
 def _without_page(params):
@@ -184,6 +233,7 @@ def _without_page(params):
 
 def support(request):
     house = chrome()["house_outlet"]
+    why = house.support_in(request.LANGUAGE_CODE) if house else None
     return render(
         request,
         "articles/support.html",
@@ -192,8 +242,13 @@ def support(request):
                 request.LANGUAGE_CODE
             ),
             "house": house,
-            "why": house.support_in(request.LANGUAGE_CODE) if house else None,
+            "why": why,
             "fundraisers": prompts.fundraisers(),
+            "seo": seo.for_support(
+                _site(request),
+                text=why.support_text if why else "",
+                path=url_for("articles:support"),
+            ),
         },
     )
 

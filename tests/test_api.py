@@ -108,6 +108,43 @@ def test_it_answers_bad_requests_with_a_json_error(client, query, status, field)
         assert body["errors"][field]
 
 
+def test_it_takes_names_where_it_takes_slugs(client):
+    make_article(headline="Theatre reopens", tags=["Theatre"], language="ru")
+    make_article(headline="Budget passes")
+    for query in ["tag=theatre", "tag=THEATRE", "language=ru", "language=Russian"]:
+        assert headlines(client.get(f"/api/articles/?{query}")) == ["Theatre reopens"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("tag=Theatr", "tag", "No topic is called “Theatr”; check the spelling."),
+        (
+            "author=Nobody",
+            "author",
+            "No author is called “Nobody”; check the spelling.",
+        ),
+    ],
+)
+def test_a_topic_or_author_that_names_nothing_is_a_400(client, query, field, message):
+    make_article(tags=["Theatre"])
+    response = client.get(f"/api/articles/?{query}")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: [message]}
+
+
+@pytest.mark.parametrize(
+    ("stories", "message"),
+    [(1, "There is 1 page."), (3, "There are 3 pages.")],
+)
+def test_a_page_past_the_last_says_how_many_there_are(client, stories, message):
+    for _ in range(stories):
+        make_article()
+    response = client.get("/api/articles/?page_size=1&page=9")
+    assert response.status_code == 404
+    assert response.json() == {"error": message}
+
+
 def test_it_pages_with_a_size_up_to_the_maximum(client):
     for n in range(5):
         make_article(headline=f"Story {n}")

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from PIL import Image as PillowImage
 
 from articles.models import Article, MembershipPrompt, MembershipTier, Outlet
 from tests.helpers import collapse, make_article, page_text
@@ -158,8 +159,29 @@ def test_it_serves_no_appeal_when_the_prompts_are_gone(client, demo):
 def test_load_demo_twice_changes_nothing(demo):
     before = {a.slug: (a.updated_at, a.body) for a in Article.objects.all()}
     output = run_load_demo()
-    assert "0 created, 0 updated, 37 unchanged; 0 media file(s) copied" in output
+    assert "0 created, 0 updated, 39 unchanged; 0 media file(s) copied" in output
     assert {a.slug: (a.updated_at, a.body) for a in Article.objects.all()} == before
+
+
+def test_it_gives_each_outlet_a_wordmark_labelled_as_generated(db):
+    first = run_load_demo()
+    assert "39 created, 0 updated, 0 unchanged; 4 media file(s) copied" in first
+    for outlet in Outlet.objects.select_related("logo"):
+        logo = outlet.logo
+        assert outlet.name in logo.alt_text
+        for label in (logo.title, logo.alt_text, logo.credit):
+            assert "generated" in label.lower()
+            assert "not the outlet's logo" in label
+        with logo.file.open("rb") as stored:
+            picture = PillowImage.open(io.BytesIO(stored.read()))
+            assert (picture.format, picture.size) == ("PNG", (600, 200))
+        assert (logo.width, logo.height) == (600, 200)
+        assert logo.has_renditions()
+    second = run_load_demo()
+    assert (
+        "0 created, 0 updated, 39 unchanged; 0 media file(s) copied, "
+        "0 rendition(s) made." in second
+    )
 
 
 def test_load_demo_creates_the_accounts_in_their_groups(demo):
@@ -226,7 +248,7 @@ def test_load_demo_keep_content_leaves_an_edited_demo_story_alone(demo):
 
 def test_load_demo_keep_content_loads_an_empty_database(db):
     output = run_load_demo("--keep-content")
-    assert "37 created" in output
+    assert "39 created" in output
 
 
 def test_make_demo_restarts_on_a_used_database():
@@ -240,7 +262,7 @@ def test_make_demo_restarts_on_a_used_database():
 def test_load_demo_with_force_loads_beside_other_content(db):
     other = make_article(headline="A real story", slug="a-real-story")
     output = run_load_demo("--force")
-    assert "37 created" in output
+    assert "39 created" in output
     other.refresh_from_db()
     assert other.headline == "A real story"
     assert Article.objects.count() == 3

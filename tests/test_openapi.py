@@ -49,11 +49,17 @@ def api_schema(through_wsgi):
     return schemathesis.openapi.from_wsgi(reverse("articles:api-schema"), application)
 
 
+# Schemathesis's WSGI transport says it takes gzip (as requests does) but
+# reads the body as it comes: it asks for the uncompressed one, as a client
+# that cannot decompress would.
+PLAIN = {"Accept-Encoding": "identity"}
+
+
 def answer(api_schema, operation_id, **request):
     """An operation's answer to `request` (query, path_parameters), checked
     against everything the document says of it."""
     case = api_schema.find_operation_by_id(operation_id).Case(**request)
-    response = case.call()
+    response = case.call(headers=PLAIN)
     case.validate_response(response, checks=CONFORMANCE)
     return response
 
@@ -157,7 +163,7 @@ def test_a_filtered_list_matches_the_document(api_schema, demo):
 def test_a_page_past_the_last_matches_the_document(api_schema, demo):
     response = answer(api_schema, "getArticles", query={"page": 2, "page_size": 2})
     assert response.status_code == 404
-    assert response.json() == {"error": "There are 1 pages."}
+    assert response.json() == {"error": "There is 1 page."}
 
 
 @pytest.mark.parametrize(
@@ -256,7 +262,7 @@ LISTING = {"path": reverse("articles:api-articles"), "method": ["GET", "HEAD"]}
 def test_no_generated_list_request_gets_a_server_error_or_an_undocumented_answer(
     case, demo, through_wsgi
 ):
-    case.call_and_validate(app=through_wsgi, checks=CONFORMANCE)
+    case.call_and_validate(app=through_wsgi, checks=CONFORMANCE, headers=PLAIN)
 
 
 # A generated slug names no story, so the rest need no data to be fuzzed.
@@ -265,4 +271,4 @@ def test_no_generated_list_request_gets_a_server_error_or_an_undocumented_answer
 def test_no_other_generated_request_gets_a_server_error_or_an_undocumented_answer(
     case, through_wsgi
 ):
-    case.call_and_validate(app=through_wsgi, checks=CONFORMANCE)
+    case.call_and_validate(app=through_wsgi, checks=CONFORMANCE, headers=PLAIN)

@@ -1,5 +1,7 @@
 """Reader pages: what they show, and that drafts and scheduled stories never appear."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -8,6 +10,7 @@ from tests.helpers import (
     make_article,
     make_author,
     make_draft,
+    make_image,
     make_outlet,
     make_scheduled,
     make_section,
@@ -156,6 +159,49 @@ def test_the_home_page_leads_with_the_latest_story(client):
     assert newest.headline in lead
     assert older.headline not in lead
     assert older.headline in page
+
+
+# The width of each card's picture slot, as site.css lays the cards out.
+GRID_CARD_SIZES = (
+    "(min-width: 74em) 22.5rem, (min-width: 62em) calc(33.34vw - 2.16rem), "
+    "(min-width: 41.75em) calc(50vw - 2.37rem), (min-width: 40em) calc(100vw - 3rem), "
+    "calc(100vw - 2rem)"
+)
+HOME_SIZES = {
+    "lead": "(min-width: 74em) 45.67rem, (min-width: 60em) calc(66.67vw - 3.66rem), "
+    "(min-width: 40em) calc(100vw - 3rem), 100vw",
+    # Thumbnails on phones, hidden from 60em.
+    "latest": "(min-width: 60em) 6.5rem, (min-width: 41.75em) calc(50vw - 2.37rem), "
+    "(min-width: 40em) calc(100vw - 3rem), 6.5rem",
+    # Four columns from 60em, thumbnails on phones.
+    "section": "(min-width: 74em) 16.44rem, (min-width: 60em) calc(25vw - 2.06rem), "
+    "(min-width: 41.75em) calc(50vw - 2.37rem), (min-width: 40em) calc(100vw - 3rem), "
+    "6.5rem",
+}
+
+
+def picture_sizes(html):
+    return set(
+        re.findall(r'<source type="image/[a-z]+" srcset="[^"]*" sizes="([^"]*)"', html)
+    )
+
+
+def test_card_pictures_ask_for_the_width_of_their_slot(client):
+    news = make_section(name="News", slug="news")
+    for _ in range(3):
+        make_article(section=news, lead_image=make_image())
+    page = client.get("/").content.decode()
+    latest = page.index('id="latest-heading"')
+    sections = page.index('class="home-section"')
+    assert picture_sizes(page[page.index("card--lead") : latest]) == {
+        HOME_SIZES["lead"]
+    }
+    assert picture_sizes(page[latest:sections]) == {HOME_SIZES["latest"]}
+    assert picture_sizes(page[sections:]) == {HOME_SIZES["section"]}
+    # Listings and search lay their cards out in the plain grid.
+    for listing in ["/section/news/", "/search/?q=story"]:
+        listed = client.get(listing).content.decode()
+        assert picture_sizes(listed) == {GRID_CARD_SIZES}, listing
 
 
 def test_search_finds_published_stories_and_rejects_bad_input(client):

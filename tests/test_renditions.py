@@ -128,6 +128,40 @@ def test_a_small_picture_is_cropped_but_not_enlarged(db):
     assert image.social_rendition_size() == (600, 315)
     _content, crop = reopen(image.crop(1200, 630)[2])
     assert crop.size == (600, 315)
+    # Too small to fill any crop for search results: none is made.
+    assert image.search_crops() == []
+    assert list(image.renditions.exclude(crop="").values_list("crop", flat=True)) == [
+        "1200x630"
+    ]
+
+
+def test_a_large_picture_gets_16_9_4_3_and_1_1_crops_for_search_results(db):
+    image = make_image(content=picture_with_a_white_square(), focal_x=0.92)
+    assert image.height == 1000  # too short for the 1:1 crop at 1200 pixels
+    crops = image.search_crops()
+    assert [(width, height) for _url, width, height in crops] == [
+        (1200, 675),
+        (1200, 900),
+    ]
+    for url, width, height in crops:
+        assert url.endswith(f"-{width}x{height}-92-50.jpg")
+        content, crop = reopen(image.crop(width, height)[2])
+        assert crop.size == (width, height)
+        assert holds_only_pixels(content)
+        # The focal point stays in view.
+        assert crop.convert("L").getextrema()[1] > 240
+    assert set(image.renditions.exclude(crop="").values_list("crop", flat=True)) == {
+        "1200x630",
+        "1200x675",
+        "1200x900",
+    }
+    tall = make_image(content=picture_bytes(size=(2400, 1600)))
+    assert [size for _url, *size in tall.search_crops()] == [
+        [1200, 675],
+        [1200, 900],
+        [1200, 1200],
+    ]
+    assert tall.make_renditions() == 0
 
 
 # Pages
@@ -209,7 +243,10 @@ def test_renditions_are_served_with_a_years_cache_and_nosniff(client, db):
 def test_the_demo_pictures_go_through_the_pipeline(client, demo):
     for image in Image.objects.all():
         assert image.has_renditions()
-        assert image.renditions.count() == 2 * 5 + 1
+        if image.file.name.endswith(".png"):  # a 600 × 200 wordmark
+            assert image.renditions.count() == 2 * 2 + 1
+        else:  # a 1920 × 1280 photo fills the three crops for search results
+            assert image.renditions.count() == 2 * 5 + 1 + 3
         for name in every_file_of(image):
             content, _stored = reopen(name)
             assert b"Exif" not in content

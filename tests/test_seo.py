@@ -3,12 +3,18 @@
 import json
 import re
 from datetime import timedelta
+from io import BytesIO
 
+import extruct
+import lxml.html
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image as PillowImage
 
 from articles import seo
-from articles.models import Article, Correction
+from articles.models import Article, Correction, Outlet
 from tests.helpers import (
     make_article,
     make_author,
@@ -16,6 +22,7 @@ from tests.helpers import (
     make_image,
     make_outlet,
     make_section,
+    page_text,
 )
 
 pytestmark = pytest.mark.django_db
@@ -92,15 +99,22 @@ def test_the_news_article_data_describes_a_house_story(client):
             "height": house.logo.height,
         },
     }
-    # The 1200×630 crop around the picture's focal point.
+    # Too small for the crops search engines ask for: the 1200×630 crop around
+    # the picture's focal point, as large as the picture allows.
     assert data["image"] == [
-        f"http://testserver{story.lead_image.social_rendition_url()}"
+        {
+            "@type": "ImageObject",
+            "url": f"http://testserver{story.lead_image.social_rendition_url()}",
+            "width": 64,
+            "height": 34,
+        }
     ]
-    assert "1200x630" in data["image"][0]
+    assert "1200x630" in data["image"][0]["url"]
     assert data["articleSection"] == "Politics"
     assert data["keywords"] == ["Tbilisi", "Elections"]
     assert data["inLanguage"] == "ka"
     assert data["isAccessibleForFree"] is True
+    assert "isBasedOn" not in data
     assert data["correction"] == [
         {
             "@type": "CorrectionComment",
@@ -121,7 +135,10 @@ def test_a_partner_story_without_byline_is_signed_by_its_outlet(client):
     }
     assert data["author"] == [organisation]
     assert data["publisher"] == organisation
+    # The original is the story's address and the work it is based on.
     assert data["mainEntityOfPage"] == "https://jam-news.net/story"
+    assert data["url"] == "https://jam-news.net/story"
+    assert data["isBasedOn"] == "https://jam-news.net/story"
     assert "image" not in data
     assert "correction" not in data
 
@@ -309,3 +326,226 @@ def test_the_page_title_description_and_canonical_link_come_from_seo_alone(clien
     assert f'<meta name="description" content="{summary}">' in page
     assert f'<meta property="og:description" content="{summary}">' in page
     assert f"<title>{seo.title(story)} · " in page
+    assert page.count('<meta name="description"') == 1
+    assert page.count('<link rel="canonical"') == 1
+
+
+# Every public page
+
+
+OC_SLUG = "azerbaijanis-take-to-the-streets-against-russian-invasion"
+JAM_SLUG = "baku-rally-in-support-of-ukraine"
+
+
+def head_of(page):
+    """The page's meta tags ({name or property: [content, …]}), canonical
+    links, and what extruct reads of its JSON-LD and Open Graph."""
+    head = lxml.html.fromstring(page).head
+    tags = {}
+    for meta in head.iter("meta"):
+        if name := meta.get("property") or meta.get("name"):
+            tags.setdefault(name, []).append(meta.get("content"))
+    canonical = [
+        link.get("href") for link in head.iter("link") if link.get("rel") == "canonical"
+    ]
+    found = extruct.extract(page, syntaxes=["json-ld", "opengraph"])
+    [graph] = found["opengraph"]
+    return tags, canonical, found["json-ld"], dict(graph["properties"])
+
+
+def demo_pages(edition):
+    """(name, address, canonical address) of a page of each kind in an edition;
+    another edition's stories are translations of the demo's."""
+    oc, jam = Article.objects.get(slug=OC_SLUG), Article.objects.get(slug=JAM_SLUG)
+    if edition != "en":
+        oc, jam = (
+            make_article(
+                language=edition,
+                translation_of=story,
+                section=story.section,
+                lead_image=story.lead_image,
+                outlet=story.outlet,
+                original_url=story.original_url,
+            )
+            for story in (oc, jam)
+        )
+    make_author(name="Ульвия Али", slug="ulviya-ali")
+    with translation.override(edition):
+        search = reverse("articles:search")
+        pages = [
+            ("home", reverse("articles:home"), None),
+            ("house story", oc.get_absolute_url(), None),
+            ("partner story", jam.get_absolute_url(), jam.original_url),
+            ("section", reverse("articles:section", args=["news"]), None),
+            ("tag", reverse("articles:tag", args=["baku"]), None),
+            ("author", reverse("articles:author", args=["ulviya-ali"]), None),
+            # What the form does not read is no part of the address.
+            ("search", f"{search}?q=Baku&utm_source=feed", f"{search}?q=Baku"),
+            ("support", reverse("articles:support"), None),
+        ]
+    for name, path, canonical in pages:
+        canonical = canonical or path
+        if canonical.startswith("/"):
+            canonical = f"http://testserver{canonical}"
+        yield name, path, canonical
+
+
+# One of each on every public page.
+EVERY_PAGE_TAGS = [
+    "description",
+    "robots",
+    "og:title",
+    "og:description",
+    "og:url",
+    "og:type",
+    "og:site_name",
+    "og:locale",
+    "og:image",
+    "twitter:card",
+    "twitter:title",
+    "twitter:description",
+    "twitter:image",
+]
+
+
+@pytest.mark.parametrize(("edition", "locale"), [("en", "en_GB"), ("ru", "ru_RU")])
+def test_every_public_page_describes_itself_to_search_engines_and_previews(
+    client, demo, edition, locale
+):
+    for name, path, canonical in demo_pages(edition):
+        response = client.get(path)
+        assert response.status_code == 200, name
+        tags, links, jsonld, graph = head_of(response.content.decode())
+        assert links == [canonical], name
+        for one in EVERY_PAGE_TAGS:
+            assert len(tags.get(one, [])) == 1 and tags[one][0], (name, one)
+        [description] = tags["description"]
+        assert tags["og:description"] == tags["twitter:description"] == [description]
+        assert tags["og:title"] == tags["twitter:title"], name
+        assert graph["og:url"] == canonical, name
+        assert graph["og:locale"] == locale, name
+        assert graph["og:site_name"] == "OC Media"
+        story = name.endswith("story")
+        assert graph["og:type"] == ("article" if story else "website"), name
+        card = "summary_large_image" if story else "summary"
+        assert tags["twitter:card"] == [card], name
+        # Pictures from storage (stories' photos, our logo elsewhere).
+        assert graph["og:image"].startswith("http://testserver/media/"), name
+        assert client.get(graph["og:image"]).status_code == 200, name
+        robots = tags["robots"][0].split(", ")
+        assert "max-image-preview:large" in robots, name
+        assert ("noindex" in robots) == (name == "search"), name
+        kinds = {block["@type"] for block in jsonld}
+        expected = {"home": {"WebSite", "NewsMediaOrganization"}}
+        assert kinds == expected.get(name, {"NewsArticle"} if story else set()), name
+
+
+def test_a_listings_later_pages_are_their_own_canonical(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    section = make_section(slug="news", description="")
+    make_article(section=section)
+    make_article(section=section)
+    for query, canonical in (("", ""), ("?page=1", ""), ("?page=2", "?page=2")):
+        tags, links, _jsonld, _graph = head_of(
+            client.get(f"/section/news/{query}").content.decode()
+        )
+        assert links == [f"http://testserver/section/news/{canonical}"]
+        assert tags["og:url"] == links
+    # No description of its own: one made from its name.
+    assert tags["description"] == [
+        f"The latest stories in {section.name} from OC Media."
+    ]
+
+
+def test_the_news_article_offers_16_9_4_3_and_1_1_crops_of_its_photo(client, demo):
+    story = Article.objects.get(slug=OC_SLUG)
+    _tags, _links, [data], _graph = head_of(page_of(client, story))
+    ratios = []
+    for image in data["image"]:
+        assert image["@type"] == "ImageObject"
+        assert image["width"] >= 1200
+        ratios.append(round(image["width"] / image["height"], 2))
+        # Made when the photo was stored, and served from storage.
+        response = client.get(image["url"])
+        assert response.status_code == 200
+        served = PillowImage.open(BytesIO(b"".join(response)))
+        assert served.size == (image["width"], image["height"])
+    assert ratios == [round(16 / 9, 2), round(4 / 3, 2), 1.0]
+
+
+def test_the_publisher_shows_its_logo_and_a_partner_story_its_original(client, demo):
+    for slug in (OC_SLUG, JAM_SLUG):
+        story = Article.objects.select_related("outlet__logo").get(slug=slug)
+        _tags, links, [data], graph = head_of(page_of(client, story))
+        logo = story.outlet.logo
+        assert data["publisher"]["logo"] == {
+            "@type": "ImageObject",
+            "url": f"http://testserver{logo.file.url}",
+            "width": 600,
+            "height": 200,
+        }
+    original = story.original_url
+    assert links == [original] == [data["url"]] == [data["mainEntityOfPage"]]
+    assert data["isBasedOn"] == graph["og:url"] == original
+
+
+def home_data(client, prefix=""):
+    """The WebSite and NewsMediaOrganization blocks of an edition's home."""
+    _tags, _links, jsonld, _graph = head_of(client.get(f"{prefix}/").content.decode())
+    return jsonld
+
+
+def test_home_describes_each_editions_site_and_search_and_our_outlet(client, demo):
+    house = Outlet.objects.house()
+    for prefix in ("", "/ru"):
+        website, organisation = home_data(client, prefix)
+        assert website["@type"] == "WebSite"
+        assert website["name"] == "OC Media"
+        assert website["url"] == f"http://testserver{prefix}/"
+        action = website["potentialAction"]
+        assert action["@type"] == "SearchAction"
+        assert action["query-input"] == "required name=search_term_string"
+        search = action["target"]["urlTemplate"]
+        assert search == f"http://testserver{prefix}/search/?q={{search_term_string}}"
+        assert organisation == {
+            "@context": "https://schema.org",
+            "@type": "NewsMediaOrganization",
+            "name": "OC Media",
+            "url": "https://oc-media.org/",
+            "logo": {
+                "@type": "ImageObject",
+                "url": f"http://testserver{house.logo.file.url}",
+                "width": 600,
+                "height": 200,
+            },
+        }
+    # The address search engines are given finds the edition's stories.
+    website, _organisation = home_data(client)
+    search = website["potentialAction"]["target"]["urlTemplate"]
+    found = client.get(search.replace("{search_term_string}", "Baku"))
+    assert found.status_code == 200
+    assert "Baku rally in support of Ukraine" in page_text(found)
+
+
+def test_home_links_our_principles_and_corrections_policy_once_set(client, demo):
+    house = Outlet.objects.house()
+    house.publishing_principles_url = "https://oc-media.org/ethics/"
+    house.corrections_policy_url = "https://oc-media.org/corrections/"
+    house.save()
+    _website, organisation = home_data(client)
+    assert organisation["publishingPrinciples"] == "https://oc-media.org/ethics/"
+    assert organisation["correctionsPolicy"] == "https://oc-media.org/corrections/"
+    # Stories' publisher says so too.
+    story = Article.objects.get(slug=OC_SLUG)
+    _tags, _links, [data], _graph = head_of(page_of(client, story))
+    assert data["publisher"]["publishingPrinciples"] == "https://oc-media.org/ethics/"
+    assert data["publisher"]["correctionsPolicy"] == "https://oc-media.org/corrections/"
+
+
+def test_editors_set_the_outlets_policies_in_the_admin(editor_client):
+    house = Outlet.objects.house()
+    page = editor_client.get(
+        f"/admin/articles/outlet/{house.pk}/change/"
+    ).content.decode()
+    assert 'name="publishing_principles_url"' in page
+    assert 'name="corrections_policy_url"' in page

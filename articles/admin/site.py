@@ -24,6 +24,19 @@ class OutletAdmin(HistoryAdmin):
     list_display = ["name", "is_house", "url"]
     search_fields = ["name"]
     autocomplete_fields = ["logo"]
+    fields = [
+        "name",
+        "slug",
+        "url",
+        "description",
+        "is_house",
+        "logo",
+        # Linked from the outlet's data for search engines (articles.seo).
+        "publishing_principles_url",
+        "corrections_policy_url",
+        "support_heading",
+        "support_text",
+    ]
     # The support page's words in the other editions' languages.
     inlines = [SupportTextInline]
 

@@ -33,6 +33,9 @@ RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 FALLBACK_WIDTH = 960
 # Fixed-size crops that keep the focal point in view (the social card).
 SOCIAL_CROP = (1200, 630)
+# The 16:9, 4:3 and 1:1 crops search engines ask a story's data for, made only
+# from pictures that fill them: an enlarged crop would not meet their minimum.
+SEARCH_CROPS = ((1200, 675), (1200, 900), (1200, 1200))
 
 
 def focal_crop(width, height, crop_width, crop_height, focal_x, focal_y):
@@ -266,6 +269,23 @@ class Image(models.Model):
         original is smaller."""
         return self.crop(*SOCIAL_CROP)[1]
 
+    def search_crops(self):
+        """(url, width, height) of each of SEARCH_CROPS the picture fills, for
+        a story's data; none before its renditions are made."""
+        if not self.has_renditions():
+            return []
+        storage = self.file.storage
+        return [(storage.url(name), *size) for size, _box, name in self._filled()]
+
+    def _filled(self):
+        """(size, box, storage name) of each of SEARCH_CROPS the picture fills."""
+        crops = []
+        for size in SEARCH_CROPS:
+            box, made, name = self.crop(*size)
+            if made == size:
+                crops.append((size, box, name))
+        return crops
+
     def rendition_specs(self):
         specs = [
             images.Spec(
@@ -277,11 +297,13 @@ class Image(models.Model):
             for width in self.rendition_widths()
             for fmt in (Rendition.Format.WEBP, Rendition.Format.JPEG)
         ]
-        box, (width, height), name = self.crop(*SOCIAL_CROP)
-        label = "{}x{}".format(*SOCIAL_CROP)
-        specs.append(
-            images.Spec(name, width, height, Rendition.Format.JPEG, box, crop=label)
-        )
+        box, size, name = self.crop(*SOCIAL_CROP)
+        crops = [(SOCIAL_CROP, size, box, name)]
+        crops += [(made, made, box, name) for made, box, name in self._filled()]
+        jpeg = Rendition.Format.JPEG
+        for label, (width, height), box, name in crops:
+            crop = "{}x{}".format(*label)
+            specs.append(images.Spec(name, width, height, jpeg, box, crop=crop))
         return specs
 
     def store_file(self):
@@ -403,7 +425,8 @@ class Rendition(models.Model):
         related_name="renditions",
         verbose_name=_("image"),
     )
-    # A crop such as "1200x630" for social cards, blank for plain widths.
+    # A crop such as "1200x630" (social cards) or "1200x675" (search results),
+    # blank for plain widths.
     crop = models.CharField(max_length=20, blank=True, verbose_name=_("crop"))
     width = models.PositiveIntegerField(verbose_name=_("width"))
     height = models.PositiveIntegerField(verbose_name=_("height"))

@@ -44,6 +44,22 @@ class Outlet(models.Model):
         help_text=_("Shown to search engines as the publisher's logo."),
         verbose_name=_("logo"),
     )
+    publishing_principles_url = models.URLField(
+        _("publishing principles"),
+        blank=True,
+        help_text=_(
+            "The address of the page that sets out the outlet's editorial "
+            "standards and ethics. Search engines are told where to find it."
+        ),
+    )
+    corrections_policy_url = models.URLField(
+        _("corrections policy"),
+        blank=True,
+        help_text=_(
+            "The address of the page that explains how the outlet corrects its "
+            "mistakes. Search engines are told where to find it."
+        ),
+    )
     support_heading = models.CharField(
         max_length=120,
         blank=True,

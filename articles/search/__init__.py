@@ -13,9 +13,10 @@ Other databases (SQLite) match every word, case-insensitively in any
 alphabet, and list the newest first.
 
 The package, from the ground up: folding (pure text), index (writing the
-documents), query (finding and ranking), snippets (excerpts), filters (the
-archive's FilterSet, which views and the API use). Views, the API, signals
-and commands import from here; nothing here imports them.
+documents), query (finding and ranking; the sections, topics, authors and
+languages a reader names, and the names to suggest), snippets (excerpts),
+filters (the archive's FilterSet, which views and the API use). Views, the
+API, signals and commands import from here; nothing here imports them.
 """
 
 from .folding import fold, query_words

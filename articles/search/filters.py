@@ -1,19 +1,38 @@
-"""The public archive's filters: /search/ and the JSON API share this FilterSet."""
+"""The public archive's filters: /search/ and the JSON API share this FilterSet.
+
+Readers name a section, topic, author or language as pages show them: by name,
+in any case and script ("Ukraine", "украина", "English", "Русский"), or by the
+slug or code in an address. Sections and languages are drop-down lists; topics
+and authors text boxes suggesting the names most used lately (a bounded number:
+an archive may hold thousands). A section or language that names nothing is a
+400; a topic or author typed that names nothing finds no story, and the page
+says why (FilterSet.unknown; the API answers it with a 400).
+"""
 
 from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django_filters.constants import EMPTY_VALUES
 
+from articles import editions
+from articles.context_processors import chrome, section_name
 from articles.models import Article, Author, Outlet, Section, Tag
 from articles.models.content import language_validator
 
-from .query import search
+from .query import (
+    language_named,
+    rows_named,
+    search,
+    suggested_authors,
+    suggested_topics,
+)
 
 MAX_QUERY_LENGTH = 200
 # Filters a story's search document applies as well as the story: it keeps
@@ -45,6 +64,187 @@ class QuickSelect(forms.Select):
             widget["name"],
             flatatt(widget["attrs"]),
             options,
+        )
+
+
+class SectionSelect(QuickSelect):
+    """The sections by their names in the edition shown (cached with the
+    navigation: no query)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        self.choices = [("", gettext("Any section"))] + [
+            (section.slug, section_name(section)) for section in chrome()["sections"]
+        ]
+        return super().render(name, value, attrs, renderer)
+
+
+class LanguageSelect(QuickSelect):
+    """The site's languages by their own names, the edition shown first as no
+    choice (the page then lists that edition's stories)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        shown = editions.active()
+        self.choices = [("", editions.local_name(shown))] + [
+            (code, editions.local_name(code))
+            for code in editions.codes()
+            if code != shown
+        ]
+        if value and value not in dict(self.choices):  # a tag such as az-Latn
+            self.choices.append((value, editions.local_name(value)))
+        return super().render(name, value, attrs, renderer)
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value or editions.active()
+        return option
+
+
+class SuggestingInput(forms.TextInput):
+    """A text box with a <datalist> of names a reader may pick or go on typing;
+    `suggestions` gives them when the box is rendered."""
+
+    def __init__(self, suggestions, attrs=None):
+        super().__init__(attrs)
+        self.suggestions = suggestions
+
+    def render(self, name, value, attrs=None, renderer=None):
+        listed = f"{(attrs or {}).get('id', name)}-suggestions"
+        box = super().render(name, value, {**(attrs or {}), "list": listed}, renderer)
+        names = format_html_join(
+            "", '<option value="{}">', ((name,) for name in self.suggestions())
+        )
+        return box + format_html('<datalist id="{}">{}</datalist>', listed, names)
+
+
+class DayInput(forms.DateInput):
+    """<input type=date>: its value is a day written YYYY-MM-DD, or nothing. A
+    day the reader wrote that is no date shows an empty box (its error says
+    why), not a value the browser would have to discard."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = forms.DateField().to_python(value)
+            except ValidationError:
+                return None
+        return value.isoformat() if isinstance(value, date) else None
+
+
+class Unknown(str):
+    """A name typed in a box that names nothing: its filter finds no story."""
+
+
+class NamedField(forms.CharField):
+    """Rows of `queryset` a reader names in a text box (see rows_named), or
+    Unknown for a name that matches none; `unknown_message` says so."""
+
+    def __init__(self, *, queryset, names=("name",), unknown_message="", **kwargs):
+        super().__init__(**kwargs)
+        self.queryset = queryset
+        self.names = names
+        self.unknown_message = unknown_message
+        self.found = {}
+
+    def clean(self, value):
+        # Length and characters are checked first: malformed input is a 400
+        # and reaches no query.
+        text = super().clean(value)
+        if not text:
+            return None
+        rows = rows_named(self.queryset, text, self.names)
+        if not rows:
+            return self.unknown(text)
+        self.found[text] = rows
+        return rows
+
+    def unknown(self, text):
+        return Unknown(text)
+
+
+class ChosenField(NamedField):
+    """Rows named as NamedField takes them, for a drop-down list: the choice
+    shown is the row named, and a name matching none is refused."""
+
+    default_error_messages = {
+        "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def unknown(self, text):
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": text},
+        )
+
+    def prepare_value(self, value):
+        rows = self.found.get(value.strip() if isinstance(value, str) else value)
+        return rows[0].slug if rows else value
+
+    def widget_attrs(self, widget):
+        return {}  # no maxlength on a <select>
+
+
+class NamedFilter(django_filters.Filter):
+    """Stories related to the rows a NamedField (or ChosenField) cleans to;
+    none for an Unknown name."""
+
+    field_class = NamedField
+
+    def lookups(self, rows):
+        """This filter for `rows`, as lookups on a story (or search document)."""
+        if len(rows) == 1:
+            return {self.field_name: rows[0]}
+        return {f"{self.field_name}__in": rows}
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        if isinstance(value, Unknown):
+            return qs.none()
+        if len(value) == 1:
+            return qs.filter(**self.lookups(value))
+        # Namesakes: each story once, however many of them wrote it.
+        related = qs.model._base_manager.filter(**self.lookups(value))
+        return qs.filter(pk__in=related.values("pk"))
+
+
+class ChosenFilter(NamedFilter):
+    field_class = ChosenField
+
+
+class LanguageField(forms.CharField):
+    """A language by its name or its BCP 47 tag (see language_named); a value
+    that is neither is refused."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return text
+        code = language_named(text)
+        if code is None:
+            language_validator(text)
+        return code or text
+
+    def prepare_value(self, value):
+        code = language_named(value) if isinstance(value, str) and value else None
+        return "" if code == editions.active() else code or value
+
+    def widget_attrs(self, widget):
+        return {}  # no maxlength on a <select>
+
+
+class LanguageFilter(django_filters.CharFilter):
+    """Stories in a language: its tag, or a narrower one (az takes az-Latn)."""
+
+    field_class = LanguageField
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(
+            Q(language__iexact=value) | Q(language__istartswith=f"{value}-")
         )
 
 
@@ -100,33 +300,32 @@ class ArticleFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    section = django_filters.ModelChoiceFilter(
+    section = ChosenFilter(
         queryset=Section.objects.all(),
-        to_field_name="slug",
+        names=("name", "translations__name"),
+        max_length=80,
         label=gettext_lazy("Section"),
-        empty_label=gettext_lazy("Any section"),
-        widget=QuickSelect,
+        widget=SectionSelect,
     )
-    # A text box, not a list: a newsroom has thousands of tags.
-    tag = django_filters.ModelChoiceFilter(
+    tag = NamedFilter(
         field_name="tags",
         queryset=Tag.objects.all(),
-        to_field_name="slug",
+        max_length=100,
         label=gettext_lazy("Topic"),
-        widget=forms.TextInput(attrs={"maxlength": 100}),
-        error_messages={
-            "invalid_choice": gettext_lazy(
-                "No topic has this address; check the spelling."
-            )
-        },
+        widget=SuggestingInput(suggested_topics),
+        unknown_message=gettext_lazy(
+            "No topic is called “%(name)s”; check the spelling."
+        ),
     )
-    author = django_filters.ModelChoiceFilter(
+    author = NamedFilter(
         field_name="authors",
         queryset=Author.objects.all(),
-        to_field_name="slug",
+        max_length=120,
         label=gettext_lazy("Author"),
-        empty_label=gettext_lazy("Any author"),
-        widget=QuickSelect,
+        widget=SuggestingInput(suggested_authors),
+        unknown_message=gettext_lazy(
+            "No author is called “%(name)s”; check the spelling."
+        ),
     )
     outlet = django_filters.ModelChoiceFilter(
         queryset=Outlet.objects.all(),
@@ -135,20 +334,20 @@ class ArticleFilter(django_filters.FilterSet):
         empty_label=gettext_lazy("Any outlet"),
         widget=QuickSelect,
     )
-    language = django_filters.CharFilter(
-        label=gettext_lazy("Language"), max_length=35, validators=[language_validator]
+    language = LanguageFilter(
+        label=gettext_lazy("Language"), max_length=35, widget=LanguageSelect
     )
     published_after = DayFilter(
         field_name="published_at",
         lookup_expr="gte",
         label=pgettext_lazy("the first day searched", "From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput,
     )
     published_before = DayFilter(
         field_name="published_at",
         lookup_expr="lte",
         label=pgettext_lazy("the last day searched", "Until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput,
     )
 
     class Meta:
@@ -156,10 +355,23 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
         form = ArchiveForm
 
+    @property
+    def unknown(self):
+        """{filter name: what the page says} for each name typed that names
+        nothing (the filters then find no story)."""
+        data = getattr(self.form, "cleaned_data", {})
+        return {
+            name: self.form.fields[name].unknown_message % {"name": value}
+            for name, value in data.items()
+            if isinstance(value, Unknown)
+        }
+
     def searched_last(self, queryset, name, value):
         return queryset  # see filter_queryset
 
     def filter_queryset(self, queryset):
+        if self.unknown:
+            return queryset.none()
         # The words go last: search ranks what the other filters leave.
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
@@ -179,8 +391,5 @@ class ArticleFilter(django_filters.FilterSet):
             return None
         lookups = {}
         for name, each in applied.items():
-            if isinstance(each, DayFilter):
-                lookups.update(each.lookups(data[name]))
-            else:
-                lookups[f"{each.field_name}__{each.lookup_expr}"] = data[name]
+            lookups.update(each.lookups(data[name]))
         return lookups

@@ -1,15 +1,18 @@
-"""Finding the stories that match a reader's words, best first where ranked."""
+"""Reading what a reader asks for: the stories that match their words, best
+first where ranked; the rows and languages they name; the names to suggest."""
 
 import json
 from contextlib import contextmanager
 
+from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from articles import editions
-from articles.models import SearchDocument
+from articles import editions, slugs
+from articles.models import Article, Author, SearchDocument, Tag
 
 from .folding import fold, query_words
 from .index import FOLDED, is_postgresql, text_config
@@ -20,6 +23,13 @@ RANKED_MATCHES = 200
 # A word in this share of the archive or more is found quickest by reading the
 # newest stories until enough match; a rarer one through the GIN index.
 COMMON_SHARE = 0.25
+# Names a topic or author box suggests, read from the edition's most recent
+# stories: the work is the same however large the archive grows.
+SUGGESTIONS = 40
+SUGGESTED_FROM = 500
+# Rows read to find the one a name means; more share a name or an address
+# only by a rare accident.
+CANDIDATES = 10
 
 
 def words_query(text):
@@ -182,3 +192,71 @@ class RankedStories:
 def is_capped(count, using="default"):
     """Whether a result count stopped at RANKED_MATCHES."""
     return is_postgresql(using) and count >= RANKED_MATCHES
+
+
+def _recent_stories():
+    return (
+        Article.objects.published()
+        .in_edition()
+        .order_by("-published_at")
+        .values("pk")[:SUGGESTED_FROM]
+    )
+
+
+def suggested_topics():
+    """The names of the topics most used in the edition's recent stories."""
+    tags = (
+        Tag.objects.filter(tagged_articles__content_object__in=_recent_stories())
+        .annotate(uses=Count("tagged_articles"))
+        .order_by("-uses", "name")
+    )
+    return list(tags.values_list("name", flat=True)[:SUGGESTIONS])
+
+
+def suggested_authors():
+    """The names of the authors of most of the edition's recent stories."""
+    authors = (
+        Author.objects.filter(bylines__article__in=_recent_stories())
+        .annotate(stories=Count("bylines"))
+        .order_by("-stories", "name")
+    )
+    names = authors.values_list("name", flat=True)[:SUGGESTIONS]
+    return list(dict.fromkeys(names))  # namesakes listed once
+
+
+def rows_named(queryset, text, names=("name",)):
+    """The rows of `queryset` that `text` names: one whose slug it is, else
+    those whose name it is in any case, else those it names otherwise (as a
+    name in any script or case makes the same Latin slug). [] for none.
+
+    SQLite compares case in ASCII letters only: names are also looked up as
+    readers type them (lower, upper, title case), then compared again here.
+    """
+    max_length = queryset.model._meta.get_field("slug").max_length
+    named = Q(slug__in={text, slugs.slugify(text, max_length, "")} - {""})
+    spellings = {text, text.lower(), text.upper(), text.title(), text.capitalize()}
+    for name in names:
+        named |= Q(**{f"{name}__iexact": text}) | Q(**{f"{name}__in": spellings})
+    found = list(queryset.filter(named).distinct()[:CANDIDATES])
+    folded = text.casefold()
+    tiers = (
+        [row for row in found if row.slug == text],
+        [row for row in found if row.name.casefold() == folded],
+        found,
+    )
+    return next((tier for tier in tiers if tier), [])
+
+
+def language_named(text):
+    """The code of the language `text` names by its code or its name in
+    English, in itself or in the language shown (the site's languages first);
+    None when it names none."""
+    wanted = text.casefold()
+    for code in dict.fromkeys([*editions.codes(), *LANG_INFO]):
+        info = LANG_INFO.get(code, {})
+        spellings = {code, *(info.get(key, "") for key in ("name", "name_local"))}
+        if "name" in info:
+            spellings.add(gettext(info["name"]))
+        if wanted in {spelling.casefold() for spelling in spellings}:
+            return code
+    return None

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 # shared cache filled by an earlier release is never read back.
 GENERATION_KEY = "pages:generation:v2"
 # The sections and house outlet every page shows (articles.context_processors).
-CHROME_KEY = "pages:chrome:v1"
+CHROME_KEY = "pages:chrome:v2"
 # Sections' names in the other editions' languages, read by those editions only.
 SECTION_NAMES_KEY = "pages:chrome:section-names:v1"
 

@@ -190,11 +190,11 @@ class DemoLoader:
             if record["model"] != "articles.image":
                 continue
             name = record["fields"]["file"]
-            drawn = Path(name).name
-            if drawn not in placeholders.PLACEHOLDERS:
+            drawn = placeholders.drawn(Path(name).name)
+            if drawn is None:
                 raise CommandError(f"The demo picture {name} has no placeholder.")
             # Through the same checks and metadata removal as an editor's upload.
-            upload = File(io.BytesIO(placeholders.jpeg(drawn)), name=name)
+            upload = File(io.BytesIO(drawn), name=name)
             try:
                 source = images.clean(upload).content
             except images.Refused as refusal:
