@@ -69,14 +69,6 @@ class StoryAtom(Atom1Feed):
         handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
-def logo_url(image):
-    """The outlet's logo as feed readers take it: its smallest JPEG rendition
-    (RSS images are JPEG, GIF or PNG, and small), else the file itself."""
-    if image.has_renditions():
-        return image.rendition_url(image.rendition_widths()[0])
-    return seo.image_url(image)
-
-
 class StoryFeed(Feed):
     """The site's latest stories; subclasses narrow them down."""
 
@@ -116,7 +108,9 @@ class StoryFeed(Feed):
         house = chrome()["house_outlet"]  # cached, with its logo
         logo = house.logo if house else None
         return {
-            "logo": self.absolute(logo_url(logo)) if logo and logo.file else "",
+            "logo": self.absolute(logo.jpeg_url(smallest=True))
+            if logo and logo.file
+            else "",
             "icon": self.absolute(static(SITE_ICON)),
         }
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext, pgettext
 
 from articles import editions
-from articles.html import plain_text
+from articles.html import excerpt, plain_text
 from articles.paging import PAGE
 
 DESCRIPTION_LENGTH = 300
@@ -67,9 +67,7 @@ def title(article):
 
 def shorten(text):
     """`text` cut at a word to fit a description."""
-    if len(text) > DESCRIPTION_LENGTH:
-        text = text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0] + "…"
-    return text
+    return excerpt(text, DESCRIPTION_LENGTH)
 
 
 def description(article):

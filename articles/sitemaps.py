@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
-from articles import editions, seo
+from articles import editions
 from articles.links import url_for, url_in
 from articles.models import Article, Author, Section, Tag
 
@@ -174,10 +174,7 @@ def _pictures(story, location):
     image = story.lead_image
     if image is None or not image.file:
         return []
-    if image.has_renditions():
-        address = image.rendition_url(image.rendition_widths()[-1])
-    else:
-        address = seo.image_url(image)
+    address = image.jpeg_url()
     # Storage gives a path on this site, or a whole address (object storage).
     return [urljoin(location, address)]
 

@@ -456,3 +456,29 @@ def test_a_passkey_answer_without_a_ceremony_is_refused(client):
     )
     assert response.status_code == 400
     assert not events_of(person, Kind.VERIFIED).exists()
+
+
+def test_a_name_with_control_characters_is_refused_and_nothing_changes(client):
+    person = make_person()
+    app = with_app(person)
+    sign_in(client, person)
+    verify(client, code_of(app))
+    response = client.post(
+        reverse("staff-security"),
+        {"action": "rename", "factor": app.persistent_id, "name": "Phone\x00two"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Give it a name you will recognise." in response.content.decode()
+    assert TOTPDevice.objects.get(pk=app.pk).name == "Phone"
+
+
+@pytest.mark.parametrize("username", ["მარიამ", "Ульвия", "Անի"])
+def test_staff_named_in_any_script_sign_in_with_a_second_factor(client, username):
+    person = make_person(username=username)
+    app = with_app(person)
+    sign_in(client, person, browser="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    assert verify(client, code_of(app))["Location"] == "/admin/"
+    page = client.get(reverse("staff-security")).content.decode()
+    assert "Firefox on Linux" in page
+    assert events_of(person, Kind.VERIFIED).get().username == username

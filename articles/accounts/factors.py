@@ -96,13 +96,14 @@ def recovery_codes_left(user) -> int:
     return device.codes.count() if device else 0
 
 
-def _credentials(user):
+def credentials(user):
+    """What django-axes counts a code failure by: the account's name."""
     return {"username": user.get_username()}
 
 
 def may_try_code(request, user) -> bool:
     """False while the account and address are locked out (django-axes)."""
-    return AxesProxyHandler.is_allowed(request, _credentials(user))
+    return AxesProxyHandler.is_allowed(request, credentials(user))
 
 
 def verify_code(request, code: str):
@@ -122,7 +123,7 @@ def verify_code(request, code: str):
     if device is None:
         events.record(Kind.CODE_FAILED, request=request, user=user)
         AxesProxyHandler.user_login_failed(
-            sender=verify_code, credentials=_credentials(user), request=request
+            sender=verify_code, credentials=credentials(user), request=request
         )
         return None
     verified(request, device)
@@ -208,7 +209,7 @@ def confirm_app(request, device: TOTPDevice, code: str) -> bool:
     if not code.isdigit() or not device.verify_token(code):
         events.record(Kind.CODE_FAILED, request=request, user=device.user)
         AxesProxyHandler.user_login_failed(
-            sender=confirm_app, credentials=_credentials(device.user), request=request
+            sender=confirm_app, credentials=credentials(device.user), request=request
         )
         return False
     device.confirmed = True
@@ -259,7 +260,7 @@ class FactorError(ValueError):
 
 def rename(request, device, name: str) -> None:
     name = " ".join(name.split())[:64]
-    if not name:
+    if not name or not name.isprintable():
         raise FactorError(gettext("Give it a name you will recognise."))
     device.name = name
     device.save(update_fields=["name"])

@@ -32,6 +32,17 @@ def in_force() -> Lockdown | None:
     return Lockdown.objects.in_force()
 
 
+def accounts_named(names, *, superusers_only=False):
+    """The active accounts `names` names, as break-glass accounts, and the
+    names that name none."""
+    names = {name.strip() for name in names} - {""}
+    accounts = get_user_model().objects.filter(username__in=names, is_active=True)
+    if superusers_only:
+        accounts = accounts.filter(is_superuser=True)
+    accounts = list(accounts)
+    return accounts, names - {account.get_username() for account in accounts}
+
+
 def staff_except(break_glass):
     return (
         get_user_model()

@@ -126,12 +126,9 @@ class LockdownForm(forms.Form):
     )
 
     def clean_break_glass(self):
-        names = {n.strip() for n in self.cleaned_data["break_glass"].split(",")}
-        names.discard("")
-        accounts = get_user_model().objects.filter(
-            username__in=names, is_superuser=True, is_active=True
+        accounts, missing = lockdowns.accounts_named(
+            self.cleaned_data["break_glass"].split(","), superusers_only=True
         )
-        missing = names - {account.get_username() for account in accounts}
         if missing:
             raise forms.ValidationError(
                 gettext("Not an active superuser here: %(names)s")

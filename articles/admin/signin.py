@@ -14,8 +14,8 @@ from base64 import b32encode, b64encode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -35,16 +35,9 @@ APP_SESSION_KEY = "newsroom_app_being_set_up"
 
 
 def staff_view(view):
-    """For signed-in staff, gated or not; never cached."""
-
-    def wrapped(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return never_cache(wrapped)
+    """For signed-in staff, gated or not (Django's staff_member_required, not
+    the admin site's permission); never cached."""
+    return never_cache(staff_member_required(view))
 
 
 def next_page(request) -> str:
@@ -133,7 +126,7 @@ def _refusal(user) -> str:
 
 def _locked_out(request):
     """Too many wrong codes: signed out, with the same page as for passwords."""
-    response = lockout_response(request, credentials=factors._credentials(request.user))
+    response = lockout_response(request, credentials=factors.credentials(request.user))
     logout(request)
     return response
 

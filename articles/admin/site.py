@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from taggit.models import Tag as TaggitTag
 
 from articles.models import Author, Outlet, Section, Tag
+from articles.search.query import any_case
 
 from .history import HistoryAdmin
 from .translations import SectionTranslationInline, SupportTextInline
@@ -107,11 +108,4 @@ def suggested_tags(typed):
 
 
 def _matching(typed, lookup):
-    # SQLite compares only ASCII letters without case, so "азер" would miss
-    # "Азербайджан" there: the usual spellings of the typed text are matched
-    # as they are too. PostgreSQL ignores case in every script.
-    spellings = {typed, typed.lower(), typed.capitalize(), typed.title(), typed.upper()}
-    condition = Q(**{f"name__i{lookup}": typed})
-    for spelling in spellings:
-        condition |= Q(**{f"name__{lookup}": spelling})
-    return Tag.objects.filter(condition).order_by("name")
+    return Tag.objects.filter(any_case("name", lookup, typed)).order_by("name")

@@ -236,6 +236,14 @@ class Image(models.Model):
         width = next((w for w in widths if w >= FALLBACK_WIDTH), widths[-1])
         return self.rendition_url(width)
 
+    def jpeg_url(self, smallest=False):
+        """A JPEG of the picture for other sites (feeds, sitemaps): its widest
+        rendition, or its smallest; the file itself while it has none."""
+        if not self.has_renditions():
+            return self.file.url
+        widths = self.rendition_widths()
+        return self.rendition_url(widths[0] if smallest else widths[-1])
+
     def has_renditions(self):
         return bool(self.digest and self.width and self.height)
 

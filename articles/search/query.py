@@ -224,19 +224,29 @@ def suggested_authors():
     return list(dict.fromkeys(names))  # namesakes listed once
 
 
+def any_case(field, lookup, text):
+    """A filter for `field` matching `text` by `lookup` ("exact", "startswith",
+    "contains") without regard to case, in any script. SQLite compares case in
+    ASCII letters only ("азер" would miss "Азербайджан" there), so the text is
+    also tried as readers type it: lower, upper, title and capitalised.
+    PostgreSQL ignores case in every script."""
+    condition = Q(**{f"{field}__i{lookup}": text})
+    for spelling in {text, text.lower(), text.upper(), text.title(), text.capitalize()}:
+        condition |= Q(**{f"{field}__{lookup}": spelling})
+    return condition
+
+
 def rows_named(queryset, text, names=("name",)):
     """The rows of `queryset` that `text` names: one whose slug it is, else
     those whose name it is in any case, else those it names otherwise (as a
     name in any script or case makes the same Latin slug). [] for none.
 
-    SQLite compares case in ASCII letters only: names are also looked up as
-    readers type them (lower, upper, title case), then compared again here.
+    Names are looked up in any case (any_case), then compared again here.
     """
     max_length = queryset.model._meta.get_field("slug").max_length
     named = Q(slug__in={text, slugs.slugify(text, max_length, "")} - {""})
-    spellings = {text, text.lower(), text.upper(), text.title(), text.capitalize()}
     for name in names:
-        named |= Q(**{f"{name}__iexact": text}) | Q(**{f"{name}__in": spellings})
+        named |= any_case(name, "exact", text)
     found = list(queryset.filter(named).distinct()[:CANDIDATES])
     folded = text.casefold()
     tiers = (

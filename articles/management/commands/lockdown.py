@@ -3,7 +3,6 @@ for the day a laptop is seized or an account is phished."""
 
 import getpass
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -94,9 +93,7 @@ class Command(BaseCommand):
 def _accounts(names):
     """The break-glass accounts named; an unknown or inactive one stops the
     command before anything changes."""
-    names = {name.strip() for name in names if name.strip()}
-    accounts = list(get_user_model().objects.filter(username__in=names, is_active=True))
-    missing = names - {account.get_username() for account in accounts}
+    accounts, missing = lockdowns.accounts_named(names)
     if missing:
         raise CommandError(
             f"No active account named {', '.join(sorted(missing))}: nothing changed."
