@@ -3,6 +3,7 @@ passwords (articles.accounts, articles.admin.signin and .security)."""
 
 import logging
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from axes.models import AccessAttempt
@@ -21,6 +22,7 @@ from articles.models import (
     StaffSession,
 )
 from tests.admin_helpers import make_staff
+from tests.wsgi import WSGI
 
 pytestmark = pytest.mark.django_db
 
@@ -482,3 +484,29 @@ def test_staff_named_in_any_script_sign_in_with_a_second_factor(client, username
     page = client.get(reverse("staff-security")).content.decode()
     assert "Firefox on Linux" in page
     assert events_of(person, Kind.VERIFIED).get().username == username
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/admin/account/security/",
+        "/admin/account/verify/?next=//evil.example/",
+        "/admin/account/verify/?next=/%E1%83%90%00",
+        "/admin/account/app/",
+        "/admin/account/recovery-codes/",
+        "/admin/account/lockdown/",
+        "/admin/account/%E1%83%90%E1%83%93%E1%83%9B/",
+        "/admin/account/security/%00/",
+        "/admin/account/passkeys/sign-in/begin/",
+        "/admin/account/passkeys/register/complete/",
+    ],
+)
+def test_hostile_requests_to_sign_in_security_get_no_server_error(target):
+    """Through the WSGI application gunicorn runs, signed out: a redirect to
+    the sign-in page, a refusal or a 404, never a 5xx."""
+    for method in ("GET", "POST"):
+        answer = WSGI().request(method, target)
+        assert 300 <= answer["status"] < 500, (method, target, answer["status"])
+        # Never sent to another site (the sign-in page checks `next` itself).
+        location = answer["headers"].get("Location", "")
+        assert urlsplit(location).netloc in ("", "testserver"), location
