@@ -19,6 +19,7 @@ from articles.html import body_pieces, split_blocks
 from articles.links import url_for
 from articles.models import Article, Embed, Image
 from articles.search.filters import ArticleFilter
+from articles.serving.dependencies import LATEST, depend_on
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -144,6 +145,7 @@ def _absolute_sources(found, absolute):
 
 @read_only_for_everyone
 def article_list(request):
+    depend_on(LATEST)
     filterset = ArticleFilter(
         request.GET, queryset=Article.objects.published().for_story()
     )

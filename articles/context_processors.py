@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from articles import editions
 from articles.models import Outlet, Section, SectionTranslation
-from articles.serving.generation import CHROME_KEY, SECTION_NAMES_KEY
+from articles.serving.invalidation import CHROME_KEY, SECTION_NAMES_KEY
 
 CHROME_SECONDS = 3600
 

@@ -26,6 +26,13 @@ from articles.context_processors import chrome, section_description, section_nam
 from articles.html import absolute_html, body_pieces, excerpt, plain_text, split_blocks
 from articles.links import url_for
 from articles.models import Article, Author, Embed, Image, Section, Tag
+from articles.serving.dependencies import (
+    LATEST,
+    author_stories,
+    depend_on,
+    section_stories,
+    tag_stories,
+)
 
 FEED_STORIES = 30
 SUMMARY_LENGTH = seo.DESCRIPTION_LENGTH
@@ -124,7 +131,12 @@ class StoryFeed(Feed):
             .filter(editions.written_in(self.language))
         )
 
+    def listing(self, obj):
+        """The key of the list of stories this feed shows (serving.dependencies)."""
+        return LATEST
+
     def items(self, obj):
+        depend_on(self.listing(obj))
         stories = list(self.stories(obj).for_story()[:FEED_STORIES])
         self.bodies = {s.pk: body_pieces(split_blocks(s.body)) for s in stories}
         # The embeds and pictures every story places, in a query each at most.
@@ -207,6 +219,9 @@ class SectionFeed(ObjectFeed):
     model = Section
     story_filter = "section"
 
+    def listing(self, obj):
+        return section_stories(obj.pk)
+
     def name(self, obj):
         return section_name(obj)
 
@@ -220,6 +235,9 @@ class TagFeed(ObjectFeed):
     model = Tag
     story_filter = "tags"
 
+    def listing(self, obj):
+        return tag_stories(obj.pk)
+
     def description(self, obj):
         return _("The latest stories about %(tag)s.") % {"tag": obj.name}
 
@@ -227,6 +245,9 @@ class TagFeed(ObjectFeed):
 class AuthorFeed(ObjectFeed):
     model = Author
     story_filter = "authors"
+
+    def listing(self, obj):
+        return author_stories(obj.pk)
 
     def description(self, obj):
         return _("The latest stories by %(author)s.") % {"author": obj.name}

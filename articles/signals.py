@@ -4,16 +4,25 @@
   forgotten when a prompt, a variant or a prompt's targeting changes.
 - Search documents (articles.search) are written again when a story is
   saved or retagged, when a tag is renamed, and when an embed it places changes.
-- Cached pages (articles.serving) are forgotten when anything pages show is
-  saved or deleted: every model of this app but the prompts' daily counts
-  and editors' autosaves.
+- Rows read while a page renders record that the page shows them, and a
+  row saved or deleted purges the pages that show it (articles.serving:
+  dependencies records, changes says what a change purges): every model of
+  this app but counters and logs (NOT_SHOWN_ON_PAGES).
 
 Writes that send no signals (QuerySet.update, bulk_create) call
 forget_pages() and search.index_articles() themselves.
 """
 
+from django.apps import apps as registry
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.dispatch import receiver
 
 from articles import prompts, search
@@ -25,7 +34,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.serving.generation import forget_pages
+from articles.serving import changes, dependencies
 
 
 @receiver(post_save, sender=MembershipPrompt)
@@ -106,8 +115,15 @@ NOT_SHOWN_ON_PAGES = frozenset(
         "articles.recoverycodedevice",
         "articles.recoverycode",
         "articles.staffprofile",
+        # Written from stories on every save; search results are never kept.
+        "articles.searchdocument",
     }
 )
+
+
+def _is_historical(sender):
+    """Whether `sender` is a migration's copy of a model, not the model."""
+    return sender._meta.apps is not registry
 
 
 def _is_shown(sender):
@@ -115,9 +131,49 @@ def _is_shown(sender):
     return meta.app_label == "articles" and meta.label_lower not in NOT_SHOWN_ON_PAGES
 
 
+# What a page shows, recorded as its rows are read.
+for label in dependencies.KINDS:
+    post_init.connect(
+        dependencies.record_row,
+        sender=label,
+        dispatch_uid=f"pages-shown-{label}",
+    )
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="pages-story-before")
+def remember_story_before_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._listed_before_save = changes.before_save(instance)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="pages-story-saved")
+def purge_saved_story(sender, instance, raw=False, **kwargs):
+    if not raw:
+        changes.story_saved(instance, getattr(instance, "_listed_before_save", None))
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="pages-story-deleted")
+def purge_deleted_story(sender, instance, **kwargs):
+    changes.story_deleted(instance)
+
+
 @receiver(post_save, dispatch_uid="pages-on-save")
 @receiver(post_delete, dispatch_uid="pages-on-delete")
+def purge_pages_on_change(sender, instance, raw=False, origin=None, **kwargs):
+    if sender is Article or not _is_shown(sender) or raw:
+        return
+    if _is_historical(sender):
+        # A migration's model: today's queries may not fit its tables yet.
+        changes.purge({dependencies.SITE})
+    elif not _deleting_stories(origin):  # else the story's own purge covers it
+        changes.purge_change(instance)
+
+
 @receiver(m2m_changed, dispatch_uid="pages-on-m2m")
-def forget_pages_on_change(sender, **kwargs):
-    if _is_shown(sender):
-        forget_pages()
+def purge_pages_on_m2m_change(sender, instance, action, model, pk_set, **kwargs):
+    if not _is_shown(sender) or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if _is_historical(sender):
+        changes.purge({dependencies.SITE})
+    else:
+        changes.purge_relation_change(instance, model, pk_set)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from articles import editions
 from articles.links import url_for, url_in
 from articles.models import Article, Author, Section, Tag
+from articles.serving.dependencies import LATEST, depend_on
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most this many per sitemap
@@ -61,8 +62,13 @@ def _on_site(location, path):
 
 
 class CountedSitemap(Sitemap):
+    # What the list depends on (serving.dependencies): any story published;
+    # parts listing every tag or author, any new one too.
+    shows = (LATEST,)
+
     @cached_property
     def paginator(self):
+        depend_on(*self.shows)
         # Counted once per request: by the size check, then by the view.
         return super().paginator
 

@@ -20,6 +20,14 @@ from articles.models import (
     Tag,
 )
 from articles.search.filters import ArticleFilter
+from articles.serving.dependencies import (
+    LATEST,
+    TIERS,
+    author_stories,
+    depend_on,
+    section_stories,
+    tag_stories,
+)
 
 HOME_STORIES = 40
 STORIES_PER_SECTION = 4
@@ -47,6 +55,7 @@ def _site(request):
 
 
 def home_context():
+    depend_on(LATEST)
     stories = list(
         Article.objects.published().in_edition().for_listing()[:HOME_STORIES]
     )
@@ -146,6 +155,7 @@ def _edition_listing():
 @paging.cached_by(paging.PAGE)
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
+    depend_on(section_stories(section.pk))
     page = _page(request, _edition_listing().filter(section=section))
     described = seo.for_section(
         _site(request),
@@ -161,6 +171,7 @@ def section(request, slug):
 @paging.cached_by(paging.PAGE)
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    depend_on(tag_stories(tag.pk))
     page = _page(request, _edition_listing().filter(tags=tag))
     described = seo.for_tag(
         _site(request),
@@ -173,6 +184,7 @@ def tag(request, slug):
 @paging.cached_by(paging.PAGE)
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+    depend_on(author_stories(author.pk))
     page = _page(request, _edition_listing().filter(authors=author))
     described = seo.for_author(
         _site(request),
@@ -184,6 +196,8 @@ def author(request, slug):
 
 @paging.cached_by(paging.PAGE)
 def search(request):
+    # Results change with any story published; the form lists every author and tag.
+    depend_on(LATEST, "people", "tags")
     # The edition's stories, or those of the language the reader asked for.
     stories = Article.objects.published().for_listing()
     if not request.GET.get("language"):
@@ -232,6 +246,7 @@ def _without_page(params):
 
 
 def support(request):
+    depend_on(TIERS)
     house = chrome()["house_outlet"]
     why = house.support_in(request.LANGUAGE_CODE) if house else None
     return render(

@@ -52,6 +52,17 @@ def env_int(name, default, *, minimum=0):
     return number
 
 
+def env_choice(name, choices, default):
+    """One of `choices`, written as it is listed (an empty value: the default)."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value not in choices:
+        listed = ", ".join(repr(choice) for choice in choices if choice)
+        raise ImproperlyConfigured(f"{name} must be one of {listed}, not {value!r}")
+    return value
+
+
 def env_list(name, default):
     """Comma-separated items, spaces around them and empty items dropped."""
     value = os.environ.get(name)

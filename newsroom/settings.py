@@ -10,7 +10,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
-from newsroom.env import editions, env_bool, env_int, env_list, env_str
+from newsroom.env import (
+    editions,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -321,6 +328,25 @@ NEWSROOM_CHANGE_STAMP = Path(
 # they revalidate. The app's own cache is invalidated at once on every change.
 NEWSROOM_PAGE_MAX_AGE = env_int("NEWSROOM_PAGE_MAX_AGE", 60)
 NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 30)
+# "keyed": a change ages only the pages that show what changed (each page
+# records what it shows); "site": any change ages every page, for comparison.
+NEWSROOM_PAGE_INVALIDATION = env_choice(
+    "NEWSROOM_PAGE_INVALIDATION", ("keyed", "site"), "keyed"
+)
+# The edge in front (articles.serving.edge): the header pages carry their
+# surrogate keys in ("xkey" for Varnish, "Surrogate-Key" for Fastly,
+# "Cache-Tag" for Cloudflare; empty for none), where purges are sent after a
+# change (empty: nowhere), and the class that sends them.
+# How far apart the clocks of the site's app servers may be (NTP keeps them
+# within a few milliseconds): a page rendered this soon after a purge of
+# something it shows is not kept, as its render may have begun before the
+# change committed. 0 is exact for a site on one server.
+NEWSROOM_CLOCK_SKEW_MS = env_int("NEWSROOM_CLOCK_SKEW_MS", 50)
+NEWSROOM_SURROGATE_HEADER = env_choice(
+    "NEWSROOM_SURROGATE_HEADER", ("", "xkey", "Surrogate-Key", "Cache-Tag"), ""
+)
+NEWSROOM_PURGE_URL = env_str("NEWSROOM_PURGE_URL")
+NEWSROOM_PURGER = env_str("NEWSROOM_PURGER", "articles.serving.edge.VarnishPurger")
 
 # Newsroom knobs.
 NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME", "OC Media")

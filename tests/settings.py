@@ -22,3 +22,6 @@ LANGUAGES, LANGUAGE_CODE = editions(["en", "ru", "ka", "az"], "en")  # noqa: F40
 # Staff sign in with a password alone unless a test turns the second-factor
 # rule on (tests/test_staff_security.py); accounts with a factor are still asked.
 NEWSROOM_REQUIRE_2FA = False
+# One process, one clock: a page rendered right after a change is kept, as
+# tests expect of the next request (production allows for servers' clocks).
+NEWSROOM_CLOCK_SKEW_MS = 0

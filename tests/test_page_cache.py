@@ -16,7 +16,7 @@ from articles.models import (
     Outlet,
     Tag,
 )
-from articles.serving.generation import forget_pages
+from articles.serving.invalidation import forget_pages
 from tests.helpers import (
     make_article,
     make_author,
@@ -409,37 +409,46 @@ IN_PROCESS_CACHE = {
 }
 
 
-def test_a_change_in_another_worker_empties_this_workers_local_cache(settings):
-    import os
-    import time
-
+def test_a_purge_in_another_worker_reaches_this_workers_local_cache(settings):
     from django.core.cache import cache
 
-    from articles.serving import generation as site_cache
+    from articles.serving import invalidation
 
     settings.CACHES = IN_PROCESS_CACHE
-    site_cache.sync_local_cache()
-    cache.set("something-rendered", "old page")
-    # Another gunicorn worker saved a story: it only touches the shared stamp.
     settings.NEWSROOM_CHANGE_STAMP.parent.mkdir(parents=True, exist_ok=True)
     settings.NEWSROOM_CHANGE_STAMP.touch()
-    later = time.time_ns() + 1_000_000
-    os.utime(settings.NEWSROOM_CHANGE_STAMP, ns=(later, later))
-    site_cache.sync_local_cache()
-    assert cache.get("something-rendered") is None
+    invalidation.sync_local_cache()  # this worker has read the log so far
+    cache.set_many({invalidation.version_key("a1"): 5, "a-page": "kept"})
+    # Another gunicorn worker purged story 1: it appends a line to the shared log.
+    with settings.NEWSROOM_CHANGE_STAMP.open("a") as log:
+        log.write("1700000000000000000 a1 latest\n")
+    invalidation.sync_local_cache()
+    assert cache.get(invalidation.version_key("a1")) == 1700000000000000000
+    assert cache.get(invalidation.version_key("latest")) == 1700000000000000000
+    assert cache.get("a-page") == "kept"
 
 
-def test_forgetting_pages_marks_the_change_for_other_workers(settings, db):
-    from articles.serving.generation import forget_pages
+def test_a_worker_that_finds_a_new_purge_log_empties_its_local_cache(settings):
+    from django.core.cache import cache
+
+    from articles.serving import invalidation
 
     settings.CACHES = IN_PROCESS_CACHE
-    before = (
-        settings.NEWSROOM_CHANGE_STAMP.stat().st_mtime_ns
-        if settings.NEWSROOM_CHANGE_STAMP.exists()
-        else 0
-    )
+    settings.NEWSROOM_CHANGE_STAMP.parent.mkdir(parents=True, exist_ok=True)
+    settings.NEWSROOM_CHANGE_STAMP.write_text("1700000000000000000 a1\n" * 100)
+    invalidation.sync_local_cache()
+    cache.set("a-page", "kept")
+    # The log was started afresh: what this worker missed is unknown.
+    settings.NEWSROOM_CHANGE_STAMP.unlink()
+    settings.NEWSROOM_CHANGE_STAMP.write_text("1700000000000000001 a2\n")
+    invalidation.sync_local_cache()
+    assert cache.get("a-page") is None
+
+
+def test_purging_logs_the_keys_for_other_workers(settings, db):
+    settings.CACHES = IN_PROCESS_CACHE
     forget_pages()
-    assert settings.NEWSROOM_CHANGE_STAMP.stat().st_mtime_ns != before
+    assert settings.NEWSROOM_CHANGE_STAMP.read_text().splitlines()[-1].endswith(" site")
 
 
 def test_the_wsgi_application_answers_a_hit_without_django(
@@ -483,7 +492,7 @@ def test_the_wsgi_application_leaves_staff_and_refused_hosts_to_django(settings)
     assert wsgi.started == 3
 
 
-def test_the_wsgi_application_leaves_a_new_generation_to_django():
+def test_the_wsgi_application_leaves_an_out_of_date_page_to_django():
     story = make_article()
     wsgi = WSGI()
     wsgi.get(story.get_absolute_url())

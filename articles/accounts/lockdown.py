@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from articles.models import Article, Lockdown, PasswordResetRequired
-from articles.serving.generation import forget_pages
+from articles.serving.invalidation import forget_pages
 
 from . import browsers, events, sessions
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from articles import editions
 from articles.models import MembershipPrompt, PromptVariant
+from articles.serving.dependencies import PROMPTS, depend_on
 
 # A new name whenever what is kept under it changes shape or module.
 CACHE_KEY = "prompts:active:v3"
@@ -90,6 +91,7 @@ def _language_matches(language, wanted):
 
 def active_candidates():
     """Switched-on prompts with their targeting, from the cache when possible."""
+    depend_on(PROMPTS)  # the page shows what they say, and where they run
     candidates = cache.get(CACHE_KEY)
     if candidates is None:
         switched_on = MembershipPrompt.objects.filter(is_active=True)

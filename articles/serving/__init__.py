@@ -2,8 +2,11 @@
 
 - pages: the page cache (PageCacheMiddleware, and CachedPages, the WSGI
   application that answers hits before Django does);
-- generation: the site-wide generation that keys cached pages, and
-  forget_pages(), which signals and bulk writers call after a change;
+- dependencies: what a page shows, recorded as surrogate keys while it
+  renders; changes: which keys a change purges (signals call it);
+- invalidation: the versions of keys, purge_keys() and forget_pages()
+  (which bulk writers call after a change), and the clock for scheduled
+  changes; edge: the surrogate-key header and purges sent to Varnish or a CDN;
 - resilient_cache: the Redis cache backend that keeps serving when Redis
   goes away;
 - media: uploads served by the app itself; health: /healthz;

@@ -34,11 +34,16 @@ from django.utils.http import parse_http_date_safe
 from articles import paging
 from articles.links import url_for
 
-from .generation import (
-    GENERATION_KEY,
-    Generation,
-    new_generation,
+from . import dependencies, edge
+from .invalidation import (
+    CLOCK_KEY,
+    Clock,
+    clock_skew,
+    purged_at,
     sync_local_cache,
+    tick,
+    version_key,
+    versions_of,
 )
 
 # Parameters that links carry for analytics and pages never read: dropped from
@@ -56,7 +61,14 @@ CONDITIONS = (
 
 # Changes whenever CachedPage does: pages a previous release kept in a shared
 # cache are then never read back in a shape this one does not know.
-PAGE_KEY_PREFIX = "pages:v4:"
+PAGE_KEY_PREFIX = "pages:v5:"
+# While one request renders a page that went out of date, others are given
+# the old copy for up to this long rather than render it too.
+RENDER_LOCK_SECONDS = 5
+# Pages whose keys this process knows, so a hit reads the page and its keys'
+# versions in one round trip: {page key: the names of its keys' versions}.
+KNOWN_PAGES_AT_MOST = 10000
+_known_pages = {}
 # Bodies shorter than this are sent as they are: gzip would save nothing.
 COMPRESS_AT_LEAST = 256
 COMPRESSIBLE_TYPES = re.compile(r"^(text/|application/(json|xml|[\w.+-]+\+xml))")
@@ -71,7 +83,7 @@ class CachedPage:
     The cache stores a pickled copy, so every reader gets a fresh response.
     """
 
-    generation: str
+    versions: dict  # {key the page depends on: its version when rendered}
     response: HttpResponse
     gzipped: bytes | None = None  # the body in gzip, made once when kept
 
@@ -79,11 +91,14 @@ class CachedPage:
 class PageCacheMiddleware:
     """Whole pages for anonymous readers, from the cache when it holds them.
 
-    A page is kept with the site's generation (serving.generation) and is served
-    only while that generation is current, so an edit anywhere, a scheduled
-    story going live or a prompt's window turning shows on the next request.
-    Staff (anyone with a session), previews, the admin, writes, and responses
-    that set cookies or say private/no-store are never cached.
+    A page is kept with the versions of the keys it depends on (what it
+    shows, serving.dependencies) and is served while they all hold, so an edit
+    shows on the next request to every page that shows it and to no other;
+    a scheduled story going live or a prompt's window turning does too
+    (serving.invalidation's clock). When a page went out of date, one request
+    renders it and others are given the old copy meanwhile. Staff (anyone
+    with a session), previews, the admin, writes, and responses that set
+    cookies or say private/no-store are never cached.
 
     It comes first among the middleware: a page is kept with the headers the
     others gave it, and served again without running them. In production the
@@ -107,50 +122,93 @@ class PageCacheMiddleware:
         found = self.look_up(request)
         if found is None:
             return self.get_response(request)
-        if found.response is not None:
+        if found.page is None:
+            return self.render(request, found)
+        if found.is_current:
             return found.hit(request)
+        if found.is_rendering or not cache.add(
+            found.render_lock, 1, RENDER_LOCK_SECONDS
+        ):
+            return found.stale(request)
+        try:
+            return self.render(request, found)
+        finally:
+            cache.delete(found.render_lock)
 
+    def render(self, request, found):
+        """Render the page, recording what it shows, and keep it if it may be."""
+        started = time.time()
         # The page is made whole, whatever the reader's copy, so it can be
         # kept; whether that copy is still good is answered afterwards.
         conditions = {h: request.META.pop(h) for h in CONDITIONS if h in request.META}
-        response = self.get_response(request)
+        with dependencies.recording() as shown:
+            response = self.get_response(request)
         request.META.update(conditions)
         if not _is_shareable(response):
+            if found.page is not None and 300 <= response.status_code < 500:
+                cache.delete(found.key)  # gone or moved: no old copy to give
             return response
-        generation = found.generation
-        if found.key and request.method == "GET":
-            if not response.has_header("ETag"):
-                set_response_etag(response)
-            patch_vary_headers(response, ("Accept-Encoding",))
-            gzipped = _gzipped(response)
-            cache.set(
-                found.key,
-                CachedPage(generation.token, response, gzipped),
-                max(1, int(generation.valid_until - found.now)),
-            )
-            response["X-Page-Cache"] = "miss"
-            response = _encoded(request, response, gzipped)
-        return _answer(request, response, generation.valid_until - found.now)
+        keys = dependencies.collapsed(shown)
+        edge.tag_response(response, keys)
+        if found.key and found.clock and request.method == "GET":
+            versions = versions_of(keys)
+            if _rendered_after_purges(versions, started):
+                if not response.has_header("ETag"):
+                    set_response_etag(response)
+                patch_vary_headers(response, ("Accept-Encoding",))
+                gzipped = _gzipped(response)
+                cache.set(
+                    found.key,
+                    CachedPage(versions, response, gzipped),
+                    settings.NEWSROOM_PAGE_CACHE_SECONDS,
+                )
+                _remember(found.key, versions)
+                response["X-Page-Cache"] = "miss"
+                response = _encoded(request, response, gzipped)
+        return _answer(request, response, found.seconds_fresh)
 
-    def look_up(self, request, start_generation=True):
+    def look_up(self, request, front=False):
         """What the cache holds for an anonymous read, or None for any other
-        request. Without a current generation, one is started, or with
-        `start_generation=False` (which reads no database) None is returned."""
+        request. When the clock is due (serving.invalidation) it is handled
+        first, or with `front=True` (which reads no database) None is returned.
+        """
         sync_local_cache()
         if not self.is_anonymous_read(request):
             return None
         key = page_key(request)
         now = time.time()
-        found = cache.get_many([GENERATION_KEY, key] if key else [GENERATION_KEY])
-        generation = found.get(GENERATION_KEY)
-        if generation is None or not generation.is_current(now):
-            if not start_generation:
+        names = [CLOCK_KEY]
+        if key:
+            names += [key, key + RENDER_LOCK_SUFFIX]
+            names += [version_key(k) for k in _known_pages.get(key, ())]
+        found = cache.get_many(names)
+        clock = found.get(CLOCK_KEY)
+        if clock is None or clock.is_due(now):
+            if front:
                 return None
-            generation = new_generation(now)
-        page = found.get(key)
-        if page is None or page.generation != generation.token:
-            return Lookup(key, generation, now, None)
-        return Lookup(key, generation, now, page.response, page.gzipped)
+            clock = tick(now, clock)
+            if clock is None:  # another request is handling the clock
+                return Lookup(None, None, now)
+            # Versions read before the tick may be out of date: read again.
+            found = cache.get_many(names[1:3]) if key else {}
+        page = found.get(key) if key else None
+        if page is None:
+            return Lookup(key, clock, now)
+        names = [version_key(k) for k in page.versions]
+        if any(name not in found for name in names):
+            _remember(key, page.versions)
+            found.update(cache.get_many(names))
+        is_current = all(
+            found.get(version_key(k)) == version for k, version in page.versions.items()
+        )
+        return Lookup(
+            key,
+            clock,
+            now,
+            page,
+            is_current=is_current,
+            is_rendering=key + RENDER_LOCK_SUFFIX in found,
+        )
 
     def is_anonymous_read(self, request):
         return (
@@ -161,20 +219,58 @@ class PageCacheMiddleware:
         )
 
 
+RENDER_LOCK_SUFFIX = ":rendering"
+
+
+def _rendered_after_purges(versions, started):
+    """Whether a render that began at `started` began after every purge of
+    what it shows; if not, it may have read rows from before a change."""
+    latest = max(map(purged_at, versions.values()), default=0)
+    return latest < started - clock_skew()
+
+
+def _remember(key, keys):
+    if len(_known_pages) >= KNOWN_PAGES_AT_MOST:
+        _known_pages.clear()
+    _known_pages[key] = tuple(keys)
+
+
 @dataclass(frozen=True)
 class Lookup:
-    """A page's cache key, the site's generation, and the page if it is current."""
+    """A page's cache key, the clock, and the page the cache holds, if any.
+
+    No key: the page is rendered and not kept. No clock: another request is
+    handling it, so the page is rendered, not kept, and not promised fresh.
+    """
 
     key: str | None
-    generation: Generation
+    clock: Clock | None
     now: float
-    response: HttpResponse | None
-    gzipped: bytes | None = None
+    page: CachedPage | None = None
+    is_current: bool = False
+    is_rendering: bool = False  # another request renders the page now
+
+    @property
+    def render_lock(self):
+        return self.key + RENDER_LOCK_SUFFIX
+
+    @property
+    def seconds_fresh(self):
+        return self.clock.next_change - self.now if self.clock else 0
 
     def hit(self, request):
-        self.response["X-Page-Cache"] = "hit"
-        response = _encoded(request, self.response, self.gzipped)
-        return _answer(request, response, self.generation.valid_until - self.now)
+        return self._answer(request, "hit", self.seconds_fresh)
+
+    def stale(self, request):
+        """The old copy, while another request renders the page: not to be
+        kept by anyone downstream."""
+        return self._answer(request, "stale", 0)
+
+    def _answer(self, request, label, seconds_fresh):
+        response = self.page.response
+        response["X-Page-Cache"] = label
+        response = _encoded(request, response, self.page.gzipped)
+        return _answer(request, response, seconds_fresh)
 
 
 class CachedPages:
@@ -183,8 +279,9 @@ class CachedPages:
     A hit needs nothing of Django's request handling: not its signals (which
     look over the database connections at the start and end of every
     request), nor the middleware and the conversion of a response. The rules
-    and the lookup are PageCacheMiddleware's own; anything but a current hit
-    (a miss, staff, a request Django would refuse) goes on to Django.
+    and the lookup are PageCacheMiddleware's own; anything but a current hit,
+    or an old copy while another request renders the page (a miss, staff, a
+    request Django would refuse), goes on to Django.
     """
 
     def __init__(self, application):
@@ -208,10 +305,14 @@ class CachedPages:
             # given, and Django would decode it a second time: its own copy
             # leaves the environ as the server made it, in any script.
             request = WSGIRequest(environ.copy())
-            found = self.pages.look_up(request, start_generation=False)
-            if found is None or found.response is None:
+            found = self.pages.look_up(request, front=True)
+            if found is None or found.page is None:
                 return None
-            return found.hit(request)
+            if found.is_current:
+                return found.hit(request)
+            if found.is_rendering:
+                return found.stale(request)
+            return None  # Django renders it, or gives the old copy
         except SuspiciousOperation:
             return None  # a host or query Django answers with a 400
         except Exception:
@@ -323,7 +424,7 @@ def _answer(request, response, seconds_left):
 def _mark_public(response, seconds_left):
     """Tell browsers and CDNs how long the page stays fresh, never past the next
     scheduled change."""
-    max_age = max(0, min(settings.NEWSROOM_PAGE_MAX_AGE, int(seconds_left)))
+    max_age = int(max(0, min(settings.NEWSROOM_PAGE_MAX_AGE, seconds_left)))
     # Pages are kept without Cache-Control, so a hit writes the header
     # outright; patch_cache_control (parsing and merging) is for views that
     # set directives of their own.

@@ -22,7 +22,7 @@ from articles.management.generated_stories import (
 )
 from articles.models import Article, Byline, TaggedArticle
 from articles.search import index_articles
-from articles.serving.generation import forget_pages
+from articles.serving.invalidation import forget_pages
 
 BATCH = 500
 

@@ -10,7 +10,7 @@ from articles import images
 from articles.image_formats import holds_only_pixels
 from articles.models import Image
 from articles.models.media import files_removed_on_error
-from articles.serving.generation import forget_pages
+from articles.serving.invalidation import forget_pages
 
 # A line every so many pictures, so a long run over a clean library shows life.
 PROGRESS_EVERY = 100
