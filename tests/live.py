@@ -150,21 +150,23 @@ def _demo_build(tmp_path_factory):
     return _demo_builds[session]
 
 
-def _serve(data, demo, set_up=None):
+def _serve(data, demo, set_up=None, *, listener=None, settings=None):
     """gunicorn serving a copy of the demo build `demo` from `data`: the
     database and media copied (each site changes its own), the collected
     static files shared; `set_up`, code for `manage.py shell`, runs on the
-    copy first. Yields the LiveSite until the session ends."""
+    copy first. It serves on `listener` (a socket from _listening_socket)
+    or a new one, with `settings`, environment variables, added. Yields the
+    LiveSite until the session ends."""
     with (
         closing(sqlite3.connect(demo / "site.sqlite3")) as source,
         closing(sqlite3.connect(data / "site.sqlite3")) as copy,
     ):
         source.backup(copy)
     shutil.copytree(demo / "media", data / "media")
-    env = _site_env(data, demo / "static")
+    env = {**_site_env(data, demo / "static"), **(settings or {})}
     if set_up:
         manage(env, "shell", "--no-imports", "-c", set_up)
-    listener = _listening_socket()
+    listener = listener or _listening_socket()
     port = listener.getsockname()[1]
     origin = f"http://127.0.0.1:{port}"
     log = (data / "gunicorn.log").open("w")
