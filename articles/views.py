@@ -121,6 +121,8 @@ def story_context(request, story, is_preview=False, prompt_preview=None):
         "is_preview": is_preview,
         "prompt_preview": prompt_preview,
         "related": published.related_to(story)[:RELATED_STORIES],
+        # The related block is drawn from its tags' lists (serving.dependencies).
+        "related_lists": [tag_stories(tag.pk) for tag in story.tags.all()],
         "seo": seo.for_story(
             story,
             request.build_absolute_uri,

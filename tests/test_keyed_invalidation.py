@@ -434,3 +434,39 @@ def test_a_bad_surrogate_header_setting_is_refused(client, newsroom, settings):
     settings.NEWSROOM_SURROGATE_HEADER = "X-Keys"
     with pytest.raises(ImproperlyConfigured):
         edge.surrogate_header()
+
+
+# Parts of pages kept on their own (serving.fragments).
+
+
+def related_queries(queries):
+    return [q for q in queries if "shared_tags" in q["sql"]]
+
+
+def test_a_changed_story_takes_its_unchanged_related_block_from_the_cache(
+    client, newsroom
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    recent = newsroom["recent"]
+    client.get(recent.get_absolute_url())
+    recent.standfirst = "Updated at noon."
+    recent.save()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(recent.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "Updated at noon." in page_text(response)
+    assert "Old politics story" in page_text(response)  # the related block
+    assert related_queries(queries.captured_queries) == []
+
+
+def test_staff_pages_render_every_part(editor_client, newsroom):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = newsroom["recent"].get_absolute_url()
+    editor_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        editor_client.get(url)
+    assert len(related_queries(queries.captured_queries)) == 1

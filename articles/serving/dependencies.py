@@ -82,13 +82,24 @@ def tag_stories(tag_id):
 
 @contextmanager
 def recording():
-    """Record the keys of what is rendered inside the block; yields the set."""
+    """Record the keys of what is rendered inside the block; yields the set.
+
+    Inside a page's recording (a part of the page kept on its own,
+    serving.fragments), what the part shows is shown by the page too."""
+    page = _recording.get()
     keys = {SITE}
     token = _recording.set(keys)
     try:
         yield keys
     finally:
         _recording.reset(token)
+        if page is not None:
+            page.update(keys)
+
+
+def is_recording():
+    """Whether a page being rendered is recording what it shows."""
+    return _recording.get() is not None
 
 
 def depend_on(*keys):

@@ -83,6 +83,14 @@ def purged_at(version):
     return version / 1e9 if version >= BIRTH_VERSIONS else 0.0
 
 
+def rendered_after_purges(versions, started):
+    """Whether a render that began at `started` began after every purge of
+    what it shows ({key: version}); if not, it may have read rows from
+    before a change, and is not to be kept."""
+    latest = max(map(purged_at, versions.values()), default=0)
+    return latest < started - clock_skew()
+
+
 def _versions_timeout():
     # Longer than any page lives: a version gone from the cache ages its pages.
     return settings.NEWSROOM_PAGE_CACHE_SECONDS + 600

@@ -38,8 +38,7 @@ from . import dependencies, edge
 from .invalidation import (
     CLOCK_KEY,
     Clock,
-    clock_skew,
-    purged_at,
+    rendered_after_purges,
     sync_local_cache,
     tick,
     version_key,
@@ -152,7 +151,7 @@ class PageCacheMiddleware:
         edge.tag_response(response, keys)
         if found.key and found.clock and request.method == "GET":
             versions = versions_of(keys)
-            if _rendered_after_purges(versions, started):
+            if rendered_after_purges(versions, started):
                 if not response.has_header("ETag"):
                     set_response_etag(response)
                 patch_vary_headers(response, ("Accept-Encoding",))
@@ -220,13 +219,6 @@ class PageCacheMiddleware:
 
 
 RENDER_LOCK_SUFFIX = ":rendering"
-
-
-def _rendered_after_purges(versions, started):
-    """Whether a render that began at `started` began after every purge of
-    what it shows; if not, it may have read rows from before a change."""
-    latest = max(map(purged_at, versions.values()), default=0)
-    return latest < started - clock_skew()
 
 
 def _remember(key, keys):

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext
 
 from articles import prompts as prompt_choice
 from articles.links import url_for
+from articles.serving import fragments
 
 register = template.Library()
 
@@ -90,3 +91,34 @@ def jsonld(data):
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308
     )
+
+
+class KeptPartNode(template.Node):
+    def __init__(self, nodelist, name, parts, shows):
+        self.nodelist, self.name, self.parts, self.shows = nodelist, name, parts, shows
+
+    def render(self, context):
+        return fragments.kept(
+            self.name.resolve(context),
+            *(part.resolve(context) for part in self.parts),
+            render=lambda: self.nodelist.render(context),
+            shows=self.shows.resolve(context) if self.shows else (),
+        )
+
+
+@register.tag
+def kept_part(parser, token):
+    """`{% kept_part "name" pk … shows=keys %}…{% endkept_part %}`: the block,
+    kept in the cache apart from the page until what it shows changes
+    (articles.serving.fragments). The values after the name tell its copies
+    apart; `shows` names lists it is drawn from (serving.dependencies)."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("kept_part needs a name.")
+    kwargs = template.base.token_kwargs([bit for bit in bits if "=" in bit], parser)
+    if set(kwargs) - {"shows"}:
+        raise template.TemplateSyntaxError("kept_part takes only shows=.")
+    positional = [parser.compile_filter(bit) for bit in bits if "=" not in bit]
+    nodelist = parser.parse(("endkept_part",))
+    parser.delete_first_token()
+    return KeptPartNode(nodelist, positional[0], positional[1:], kwargs.get("shows"))
