@@ -13,7 +13,7 @@ LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes \
 	--python-version 3.11 --python-platform linux \
 	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: demo test bench lint lock install install-dev messages clean
+.PHONY: demo test bench bench-newsday lint lock install install-dev messages clean
 # The languages the interface is translated into (articles.editions.DESK_LANGUAGES
 # but English, the source); makemessages looks at the project's own files only.
 LOCALES := ru ka az hy tr
@@ -71,6 +71,10 @@ test: install-dev
 ## make bench: load-test gunicorn (and nginx where installed) on 127.0.0.1; see bench/run.py
 bench: install
 	$(BIN)/python bench/run.py
+
+## make bench-newsday: readers and an editor for a news day on PostgreSQL and Redis, gunicorn and Varnish; see bench/newsday.py
+bench-newsday: install
+	$(BIN)/python bench/newsday.py
 
 lint: install-dev
 	$(BIN)/ruff check .
