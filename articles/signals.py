@@ -121,6 +121,17 @@ NOT_SHOWN_ON_PAGES = frozenset(
 )
 
 
+def _deleted_with_a_shown_row(sender, origin):
+    """Whether the row goes with another that pages show by key (a story's
+    tags with the story, a tag's taggings with the tag, a picture's
+    renditions with the picture): that row's purge covers every page that
+    showed this one, without a query or a purge for each of thousands."""
+    if origin is None:
+        return False
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return model is not sender and model._meta.label_lower in dependencies.KINDS
+
+
 def _is_historical(sender):
     """Whether `sender` is a migration's copy of a model, not the model."""
     return sender._meta.apps is not registry
@@ -165,7 +176,7 @@ def purge_pages_on_change(sender, instance, raw=False, origin=None, **kwargs):
     if _is_historical(sender):
         # A migration's model: today's queries may not fit its tables yet.
         changes.purge({dependencies.SITE})
-    elif not _deleting_stories(origin):  # else the story's own purge covers it
+    elif not _deleted_with_a_shown_row(sender, origin):
         changes.purge_change(instance)
 
 

@@ -470,3 +470,18 @@ def test_staff_pages_render_every_part(editor_client, newsroom):
     with CaptureQueriesContext(connection) as queries:
         editor_client.get(url)
     assert len(related_queries(queries.captured_queries)) == 1
+
+
+def test_a_tag_deleted_from_many_stories_is_one_purge_not_one_a_story(
+    client, newsroom, django_assert_max_num_queries
+):
+    tag = newsroom["elections"]
+    for n in range(40):
+        make_article(headline=f"Election story {n}", tags=[tag])
+    url = newsroom["recent"].get_absolute_url()
+    warm(client, url)
+    with django_assert_max_num_queries(150):  # search documents: one per story
+        tag.delete()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "elections" not in page_text(response).lower()
