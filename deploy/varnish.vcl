@@ -61,9 +61,11 @@ backend gunicorn {
             "Host: news.example.org"  # DJANGO_ALLOWED_HOSTS
             "X-Forwarded-Proto: https"
             "Connection: close";
+        # Sick after 6 of 8 probes failed: a busy app answers late (its
+        # queue), and stale pages while it catches up are better than none.
         .interval = 5s;
-        .timeout = 3s;
-        .window = 5;
+        .timeout = 5s;
+        .window = 8;
         .threshold = 3;
         .initial = 3;  # healthy from the start, not after three probes
     }
@@ -205,6 +207,14 @@ sub vcl_backend_response {
         beresp.http.Vary == "*") {
         call newsroom_uncacheable;
     }
+    # The app purges this cache on every change, so it may keep a page longer
+    # than browsers do: Surrogate-Control's max-age (NEWSROOM_EDGE_MAX_AGE,
+    # never past the next scheduled change) rather than an app server asked
+    # again for every page every minute.
+    if (beresp.http.Surrogate-Control ~ "(?i)(^|[\s,])max-age=[0-9]+") {
+        set beresp.ttl = std.duration(regsub(beresp.http.Surrogate-Control,
+            "^(?i).*max-age=([0-9]+).*$", "\1") + "s", beresp.ttl);
+    }
     # Kept past its lifetime for the app's bad hours (instead of the app's
     # stale-while-revalidate, which Varnish would take as grace); how stale
     # a copy a reader may get is req.grace (vcl_recv).
@@ -229,6 +239,7 @@ sub vcl_deliver {
     unset resp.http.xkey;
     unset resp.http.Surrogate-Key;
     unset resp.http.Cache-Tag;
+    unset resp.http.Surrogate-Control;
 }
 
 sub vcl_synth {

@@ -485,3 +485,42 @@ def test_a_tag_deleted_from_many_stories_is_one_purge_not_one_a_story(
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "elections" not in page_text(response).lower()
+
+
+def test_an_edge_that_is_purged_may_keep_pages_longer_than_browsers(
+    client, newsroom, settings, purge_target
+):
+    url = newsroom["other"].get_absolute_url()
+    settings.NEWSROOM_EDGE_MAX_AGE = 3600
+    for response in (client.get(url), client.get(url)):  # a miss, then a hit
+        assert response["Surrogate-Control"] == "max-age=3600"
+        assert "max-age=60," in response["Cache-Control"]  # browsers: as before
+    settings.NEWSROOM_PURGE_URL = ""
+    assert "Surrogate-Control" not in client.get(url)
+
+
+def test_the_edge_keeps_no_page_past_the_next_scheduled_story(
+    client, newsroom, purge_target
+):
+    make_article(published_at=timezone.now() + timedelta(seconds=20))
+    seconds = int(client.get("/")["Surrogate-Control"].split("max-age=")[1])
+    assert 0 <= seconds <= 20
+
+
+def test_the_health_check_keeps_the_clock_for_an_edge_that_answers_everyone(
+    client, newsroom, monkeypatch
+):
+    from articles.serving.invalidation import version_key
+
+    make_article(
+        headline="Due in a moment",
+        section=newsroom["politics"],
+        published_at=timezone.now() + timedelta(seconds=5),
+    )
+    client.get(reverse("healthz"))  # the clock is set
+    before = cache.get(version_key("latest"))
+    later = timezone.now() + timedelta(seconds=6)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr("articles.serving.invalidation.time.time", later.timestamp)
+    client.get(reverse("healthz"))  # Varnish's probe, no reader
+    assert cache.get(version_key("latest")) != before

@@ -420,3 +420,18 @@ def test_the_apps_old_copy_is_kept_a_second_not_passed_for_minutes(app, origin):
     app.serve("/busy/", "New page", headers={"X-Page-Cache": "miss", "xkey": "busy"})
     assert until(lambda: request(origin, "/busy/").text == "New page", timeout=3)
     assert request(origin, "/busy/").cache == "HIT"
+
+
+def test_a_purged_cache_keeps_pages_as_long_as_surrogate_control_says(app, origin):
+    app.serve(
+        "/long/",
+        "Kept",
+        cache_control="public, max-age=1",
+        headers={"Surrogate-Control": "max-age=3600", "xkey": "long"},
+    )
+    request(origin, "/long/")
+    time.sleep(1.5)  # past the readers' max-age
+    kept = request(origin, "/long/")
+    assert (kept.cache, kept.text) == ("HIT", "Kept")
+    assert "Surrogate-Control" not in kept.headers
+    assert app.count("/long/") == 1

@@ -10,9 +10,11 @@ After a change commits, its keys are sent to the purge target,
 NEWSROOM_PURGE_URL (off by default), by NEWSROOM_PURGER, a Purger: HTTP
 purge by key for Varnish here; a CDN's API is another subclass. Purges go
 from one thread per process, batched, so a save never waits on the network.
-When the target cannot be reached the purge is dropped (pages then live out
-their max-age, NEWSROOM_PAGE_MAX_AGE) and the outage is logged once, with a
-line again when the target answers.
+When the target cannot be reached the purge is dropped (pages there then
+live out the time they were given) and the outage is logged once, with a
+line again when the target answers. Told of every change, the edge may keep
+pages longer than browsers do (Surrogate-Control, NEWSROOM_EDGE_MAX_AGE),
+so it does not ask the app again for each of them every minute.
 """
 
 import atexit
@@ -55,6 +57,17 @@ def tag_response(response, keys):
     name = surrogate_header()
     if name:
         response[name] = SURROGATE_HEADERS[name].join(sorted(keys))
+
+
+def mark_keepable(response, seconds_left):
+    """With a purge target, let the edge keep the page for up to
+    NEWSROOM_EDGE_MAX_AGE (Surrogate-Control, which Varnish's file and Fastly
+    read and readers never see), never past the next scheduled change: it is
+    told of every other change. Browsers keep to the page's max-age."""
+    if not settings.NEWSROOM_PURGE_URL:
+        return
+    seconds = int(max(0, min(settings.NEWSROOM_EDGE_MAX_AGE, seconds_left)))
+    response["Surrogate-Control"] = f"max-age={seconds}"
 
 
 class PurgeFailed(Exception):

@@ -183,6 +183,14 @@ def tick(now, clock):
         cache.delete(TICK_LOCK_KEY)
 
 
+def keep_time(now=None):
+    """Handle the clock if it is due (a request for a page does it too)."""
+    now = now if now is not None else time.time()
+    clock = cache.get(CLOCK_KEY)
+    if clock is None or clock.is_due(now):
+        tick(now, clock)
+
+
 def reset_clock():
     """Have the next request read the schedule again (a story was scheduled,
     a prompt's window moved), now and once the transaction commits."""

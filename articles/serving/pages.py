@@ -415,7 +415,9 @@ def _answer(request, response, seconds_left):
 
 def _mark_public(response, seconds_left):
     """Tell browsers and CDNs how long the page stays fresh, never past the next
-    scheduled change."""
+    scheduled change; and an edge the app purges (serving.edge), which hears
+    of every change, that it may keep the page longer."""
+    edge.mark_keepable(response, seconds_left)
     max_age = int(max(0, min(settings.NEWSROOM_PAGE_MAX_AGE, seconds_left)))
     # Pages are kept without Cache-Control, so a hit writes the header
     # outright; patch_cache_control (parsing and merging) is for views that
