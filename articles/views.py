@@ -32,6 +32,11 @@ from articles.serving.dependencies import (
 HOME_STORIES = 40
 STORIES_PER_SECTION = 4
 RELATED_STORIES = 4
+# A story's related block changes at once when a story in it does, but takes
+# in newly published stories within this long (and its page's lifetime): it
+# does not depend on its tags' lists, or every story published would age the
+# page of every story sharing a tag, hundreds a time (docs/decisions.md).
+RELATED_SECONDS = 300
 
 
 def home(request):
@@ -121,8 +126,7 @@ def story_context(request, story, is_preview=False, prompt_preview=None):
         "is_preview": is_preview,
         "prompt_preview": prompt_preview,
         "related": published.related_to(story)[:RELATED_STORIES],
-        # The related block is drawn from its tags' lists (serving.dependencies).
-        "related_lists": [tag_stories(tag.pk) for tag in story.tags.all()],
+        "related_seconds": RELATED_SECONDS,
         "seo": seo.for_story(
             story,
             request.build_absolute_uri,

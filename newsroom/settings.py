@@ -348,7 +348,7 @@ NEWSROOM_SURROGATE_HEADER = env_choice(
 NEWSROOM_PURGE_URL = env_str("NEWSROOM_PURGE_URL")
 # With a purge target, how long the edge may keep a page (Surrogate-Control),
 # never past the next scheduled change; browsers keep NEWSROOM_PAGE_MAX_AGE.
-NEWSROOM_EDGE_MAX_AGE = env_int("NEWSROOM_EDGE_MAX_AGE", 3600)
+NEWSROOM_EDGE_MAX_AGE = env_int("NEWSROOM_EDGE_MAX_AGE", 300)
 NEWSROOM_PURGER = env_str("NEWSROOM_PURGER", "articles.serving.edge.VarnishPurger")
 
 # Newsroom knobs.

@@ -140,10 +140,11 @@ def test_a_new_story_ages_every_list_it_enters_and_no_other(client, newsroom):
         reverse("articles:section-feed", args=[newsroom["politics"].slug]),
         reverse("articles:api-articles"),
         "/sitemap-stories.xml",
-        # Shares the new story's tag: its related block may list it.
-        newsroom["old"].get_absolute_url(),
     ]
     untouched = [
+        # Shares the new story's tag: its related block takes it in when the
+        # block runs out (views.RELATED_SECONDS), not with every story published.
+        newsroom["old"].get_absolute_url(),
         culture.get_absolute_url(),
         theatre.get_absolute_url(),
         newsroom["arif"].get_absolute_url(),
@@ -524,3 +525,19 @@ def test_the_health_check_keeps_the_clock_for_an_edge_that_answers_everyone(
     monkeypatch.setattr("articles.serving.invalidation.time.time", later.timestamp)
     client.get(reverse("healthz"))  # Varnish's probe, no reader
     assert cache.get(version_key("latest")) != before
+
+
+def test_a_related_block_takes_in_a_new_story_when_it_runs_out(client, newsroom):
+    from articles import views
+
+    url = newsroom["old"].get_absolute_url()
+    warm(client, url)
+    make_article(
+        headline="A new election story",
+        section=newsroom["politics"],
+        tags=["elections"],
+    )
+    assert "A new election story" not in page_text(client.get(url))
+    cache.clear()  # the page and its related block ran out
+    assert "A new election story" in page_text(client.get(url))
+    assert views.RELATED_SECONDS <= 600

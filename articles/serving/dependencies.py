@@ -7,11 +7,11 @@ A key names one thing pages show, or one list of things:
     a12         story 12: its page, its card, its link in a related block
     p3, o2, i9, e4, t7
                 author 3, outlet 2, picture 9, embed 4, tag 7, wherever shown
-                (a tag's key also stands for the list of its stories: the
-                tag's pages and the related blocks of the stories it tags)
     latest      the newest stories of the site: home pages, feeds, sitemaps,
                 the API's list
-    ls3, lp3    the stories of section 3, of author 3: their pages and feeds
+    ls3, lp3, lt7
+                the stories of section 3, of author 3, of tag 7: their pages
+                and feeds
     prompts     the membership prompts that are running
     tiers       the membership tiers (the support page)
     stories, people, outlets, pictures, embeds, tags
@@ -77,7 +77,7 @@ def author_stories(author_id):
 
 
 def tag_stories(tag_id):
-    return f"t{tag_id}"
+    return f"lt{tag_id}"
 
 
 @contextmanager

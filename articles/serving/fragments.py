@@ -31,10 +31,12 @@ def part_key(name, *parts):
     return PART_PREFIX + hashlib.sha256(named.encode()).hexdigest()
 
 
-def kept(name, *parts, render, shows=()):
+def kept(name, *parts, render, seconds=None):
     """The part's HTML, from the cache while what it shows is unchanged, else
-    from `render()`; `shows` adds keys it depends on beyond the rows it reads
-    (the lists it is drawn from)."""
+    from `render()`. It is kept at most `seconds` (a page's lifetime,
+    NEWSROOM_PAGE_CACHE_SECONDS, by default): a part drawn from a list it does
+    not depend on (the related block from its tags' stories) takes in the
+    list's new rows when that runs out."""
     if not dependencies.is_recording() or settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
         return render()
     key = part_key(name, *parts)
@@ -47,9 +49,9 @@ def kept(name, *parts, render, shows=()):
             return html
     started = time.time()
     with dependencies.recording() as shown:
-        dependencies.depend_on(*shows)
         html = render()
     versions = versions_of(dependencies.collapsed(shown))
     if rendered_after_purges(versions, started):
-        cache.set(key, (versions, html), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        lifetime = seconds or settings.NEWSROOM_PAGE_CACHE_SECONDS
+        cache.set(key, (versions, html), lifetime)
     return html

@@ -94,31 +94,36 @@ def jsonld(data):
 
 
 class KeptPartNode(template.Node):
-    def __init__(self, nodelist, name, parts, shows):
-        self.nodelist, self.name, self.parts, self.shows = nodelist, name, parts, shows
+    def __init__(self, nodelist, name, parts, seconds):
+        self.nodelist, self.name, self.parts, self.seconds = (
+            nodelist,
+            name,
+            parts,
+            seconds,
+        )
 
     def render(self, context):
         return fragments.kept(
             self.name.resolve(context),
             *(part.resolve(context) for part in self.parts),
             render=lambda: self.nodelist.render(context),
-            shows=self.shows.resolve(context) if self.shows else (),
+            seconds=self.seconds.resolve(context) if self.seconds else None,
         )
 
 
 @register.tag
 def kept_part(parser, token):
-    """`{% kept_part "name" pk … shows=keys %}…{% endkept_part %}`: the block,
-    kept in the cache apart from the page until what it shows changes
-    (articles.serving.fragments). The values after the name tell its copies
-    apart; `shows` names lists it is drawn from (serving.dependencies)."""
+    """`{% kept_part "name" pk … seconds=N %}…{% endkept_part %}`: the block,
+    kept in the cache apart from the page until what it shows changes, for at
+    most N seconds (articles.serving.fragments). The values after the name
+    tell its copies apart."""
     bits = token.split_contents()[1:]
     if not bits:
         raise template.TemplateSyntaxError("kept_part needs a name.")
     kwargs = template.base.token_kwargs([bit for bit in bits if "=" in bit], parser)
-    if set(kwargs) - {"shows"}:
-        raise template.TemplateSyntaxError("kept_part takes only shows=.")
+    if set(kwargs) - {"seconds"}:
+        raise template.TemplateSyntaxError("kept_part takes only seconds=.")
     positional = [parser.compile_filter(bit) for bit in bits if "=" not in bit]
     nodelist = parser.parse(("endkept_part",))
     parser.delete_first_token()
-    return KeptPartNode(nodelist, positional[0], positional[1:], kwargs.get("shows"))
+    return KeptPartNode(nodelist, positional[0], positional[1:], kwargs.get("seconds"))
