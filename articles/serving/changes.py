@@ -38,17 +38,6 @@ def before_save(story):
     return type(story).objects.filter(pk=story.pk).values(*LISTED_FIELDS).first()
 
 
-def listing_keys(story, section_ids=()):
-    """The keys of every list a live story is in, its own key with them."""
-    found = {keys.key_for(story), keys.LATEST, keys.section_stories(story.section_id)}
-    found.update(keys.section_stories(pk) for pk in section_ids)
-    found.update(keys.tag_stories(tag.pk) for tag in story.tags.all())
-    found.update(keys.author_stories(line.author_id) for line in story.bylines.all())
-    if story.translation_of_id:
-        found.add(f"a{story.translation_of_id}")  # its page lists its translations
-    return found
-
-
 def story_saved(story, before):
     """Purge what a story's save changed: its own pages, and its lists when it
     entered, left or moved within them."""
@@ -59,7 +48,7 @@ def story_saved(story, before):
     found = {keys.key_for(story)}
     if (live_now or live_before) and before != after:
         previous = {before["section_id"]} if before else set()
-        found |= listing_keys(story, section_ids=previous)
+        found |= keys.listing_keys(story, section_ids=previous)
     purge(found)
     if after["status"] == "published" and after["published_at"] > now:
         reset_clock()  # a story to come: the clock learns when
@@ -67,7 +56,7 @@ def story_saved(story, before):
 
 def story_deleted(story):
     """Before a story is deleted (its tags and bylines still there)."""
-    purge(listing_keys(story))
+    purge(keys.listing_keys(story))
 
 
 def purge(found):

@@ -80,6 +80,17 @@ def tag_stories(tag_id):
     return f"lt{tag_id}"
 
 
+def listing_keys(story, section_ids=()):
+    """The keys of every list a live story is in, its own key with them."""
+    found = {key_for(story), LATEST, section_stories(story.section_id)}
+    found.update(section_stories(pk) for pk in section_ids)
+    found.update(tag_stories(tag.pk) for tag in story.tags.all())
+    found.update(author_stories(line.author_id) for line in story.bylines.all())
+    if story.translation_of_id:
+        found.add(f"a{story.translation_of_id}")  # its page lists its translations
+    return found
+
+
 @contextmanager
 def recording():
     """Record the keys of what is rendered inside the block; yields the set.

@@ -212,8 +212,6 @@ def _moment(seconds):
 def _purge_came_due(since, now):
     from articles.models import Article, MembershipPrompt
 
-    from .changes import listing_keys
-
     start, end = _moment(since), _moment(now)
     keys = set()
     came_out = (
@@ -222,7 +220,7 @@ def _purge_came_due(since, now):
         .prefetch_related("tags", "bylines")
     )
     for story in came_out:
-        keys.update(listing_keys(story))
+        keys.update(dependencies.listing_keys(story))
     windows = MembershipPrompt.objects.filter(is_active=True)
     for edge_field in ("starts_at", "ends_at"):
         lookup = {f"{edge_field}__gt": start, f"{edge_field}__lte": end}
