@@ -541,3 +541,19 @@ def test_a_related_block_takes_in_a_new_story_when_it_runs_out(client, newsroom)
     cache.clear()  # the page and its related block ran out
     assert "A new election story" in page_text(client.get(url))
     assert views.RELATED_SECONDS <= 600
+
+
+def test_running_prompts_kept_by_a_worker_age_with_the_prompts_key(db):
+    """Another worker's prompt change reaches this one as a purge of the
+    prompts' key (the purge log, or Redis); its kept list is not deleted here."""
+    from articles.prompts import choice
+    from tests.helpers import make_prompt
+
+    make_prompt(heading="First appeal")
+    assert [c.prompt.heading for c in choice.active_candidates()] == ["First appeal"]
+    kept = cache.get(choice.CACHE_KEY)
+    make_prompt(heading="Second appeal")
+    cache.set(choice.CACHE_KEY, kept)  # as if the change happened elsewhere
+    purge_keys([dependencies.PROMPTS])
+    headings = {c.prompt.heading for c in choice.active_candidates()}
+    assert headings == {"First appeal", "Second appeal"}

@@ -1,8 +1,9 @@
 """Choosing which membership prompts go where.
 
 Every page asks for the prompts of a placement. The switched-on prompts and
-their targeting are read once and kept in the cache (signals clear it on any
-change), so choosing costs no query; windows are checked against the clock
+their targeting are read once and kept in the cache (aged by the prompts'
+surrogate key, which any change to a prompt purges, in every process), so
+choosing costs no query; windows are checked against the clock
 on each call, so a prompt starts and stops on time without a cache flush.
 
 What is chosen here is the same for every reader, so pages stay cacheable:
@@ -19,9 +20,10 @@ from django.utils import timezone
 from articles import editions
 from articles.models import MembershipPrompt, PromptVariant
 from articles.serving.dependencies import PROMPTS, depend_on
+from articles.serving.invalidation import version_key, versions_of
 
 # A new name whenever what is kept under it changes shape or module.
-CACHE_KEY = "prompts:active:v3"
+CACHE_KEY = "prompts:active:v4"
 CACHE_SECONDS = 300
 
 
@@ -90,13 +92,22 @@ def _language_matches(language, wanted):
 
 
 def active_candidates():
-    """Switched-on prompts with their targeting, from the cache when possible."""
+    """Switched-on prompts with their targeting, from the cache when possible.
+
+    They are kept with the version of the prompts' key (serving.dependencies):
+    a change to any prompt, made in this process or another, purges that key,
+    and the next read here finds the kept list out of date."""
     depend_on(PROMPTS)  # the page shows what they say, and where they run
-    candidates = cache.get(CACHE_KEY)
-    if candidates is None:
-        switched_on = MembershipPrompt.objects.filter(is_active=True)
-        candidates = [_candidate(prompt) for prompt in switched_on.with_their_rows()]
-        cache.set(CACHE_KEY, candidates, CACHE_SECONDS)
+    name = version_key(PROMPTS)
+    found = cache.get_many([CACHE_KEY, name])
+    kept = found.get(CACHE_KEY)
+    if kept is not None and name in found and kept[0] == found[name]:
+        return kept[1]
+    # The version before the rows: a change meanwhile leaves this list stale.
+    version = versions_of([PROMPTS])[PROMPTS]
+    switched_on = MembershipPrompt.objects.filter(is_active=True)
+    candidates = [_candidate(prompt) for prompt in switched_on.with_their_rows()]
+    cache.set(CACHE_KEY, (version, candidates), CACHE_SECONDS)
     return candidates
 
 
