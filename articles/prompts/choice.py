@@ -104,10 +104,11 @@ def active_candidates():
     if kept is not None and name in found and kept[0] == found[name]:
         return kept[1]
     # The version before the rows: a change meanwhile leaves this list stale.
-    version = versions_of([PROMPTS])[PROMPTS]
+    versions = versions_of([PROMPTS])
     switched_on = MembershipPrompt.objects.filter(is_active=True)
     candidates = [_candidate(prompt) for prompt in switched_on.with_their_rows()]
-    cache.set(CACHE_KEY, (version, candidates), CACHE_SECONDS)
+    if versions is not None:  # else the cache is unreachable: read them each time
+        cache.set(CACHE_KEY, (versions[PROMPTS], candidates), CACHE_SECONDS)
     return candidates
 
 

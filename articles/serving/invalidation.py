@@ -86,7 +86,9 @@ def purged_at(version):
 def rendered_after_purges(versions, started):
     """Whether a render that began at `started` began after every purge of
     what it shows ({key: version}); if not, it may have read rows from
-    before a change, and is not to be kept."""
+    before a change, and is not to be kept (nor without versions)."""
+    if versions is None:
+        return False
     latest = max(map(purged_at, versions.values()), default=0)
     return latest < started - clock_skew()
 
@@ -97,7 +99,9 @@ def _versions_timeout():
 
 
 def versions_of(keys):
-    """{key: version} for every key, giving a version to those without one."""
+    """{key: version} for every key, giving a version to those without one;
+    None when the cache cannot give them all (it is unreachable), and then
+    nothing rendered with them is to be kept."""
     names = {version_key(key): key for key in keys}
     found = cache.get_many(list(names))
     missing = [name for name in names if name not in found]
@@ -106,6 +110,8 @@ def versions_of(keys):
         for name in missing:
             cache.add(name, random.randrange(1, BIRTH_VERSIONS), timeout)
         found.update(cache.get_many(missing))
+    if len(found) < len(names):
+        return None
     return {names[name]: version for name, version in found.items()}
 
 
