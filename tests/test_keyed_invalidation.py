@@ -4,6 +4,7 @@ and the edge in front is told which keys to purge, after the commit."""
 import http.server
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -189,20 +190,30 @@ def test_a_story_moved_to_another_section_leaves_the_old_list(client, newsroom):
     assert "Recent politics story" in page_text(client.get(culture))
 
 
-def test_a_scheduled_story_coming_out_ages_only_its_lists(
-    client, newsroom, monkeypatch
-):
+def schedule_in_a_moment(newsroom):
+    """A politics story due in five seconds."""
     make_article(
         headline="Due in a moment",
         section=newsroom["politics"],
         published_at=timezone.now() + timedelta(seconds=5),
     )
-    home, culture = "/", newsroom["culture"].get_absolute_url()
-    warm(client, home, culture)
-    # (A few seconds on: the cache's own clock moves too, and keeps its pages.)
+
+
+def a_moment_later(monkeypatch):
+    """Six seconds on, for the app and for the cache's own clock, which keeps
+    its pages (a day on, it would have let them all expire)."""
     later = timezone.now() + timedelta(seconds=6)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    monkeypatch.setattr("articles.serving.pages.time.time", later.timestamp)
+    monkeypatch.setattr(time, "time", later.timestamp)
+
+
+def test_a_scheduled_story_coming_out_ages_only_its_lists(
+    client, newsroom, monkeypatch
+):
+    schedule_in_a_moment(newsroom)
+    home, culture = "/", newsroom["culture"].get_absolute_url()
+    warm(client, home, culture)
+    a_moment_later(monkeypatch)
     response = client.get(home)
     assert response["X-Page-Cache"] == "miss"
     assert "Due in a moment" in page_text(response)
@@ -513,16 +524,10 @@ def test_the_health_check_keeps_the_clock_for_an_edge_that_answers_everyone(
 ):
     from articles.serving.invalidation import version_key
 
-    make_article(
-        headline="Due in a moment",
-        section=newsroom["politics"],
-        published_at=timezone.now() + timedelta(seconds=5),
-    )
+    schedule_in_a_moment(newsroom)
     client.get(reverse("healthz"))  # the clock is set
     before = cache.get(version_key("latest"))
-    later = timezone.now() + timedelta(seconds=6)
-    monkeypatch.setattr(timezone, "now", lambda: later)
-    monkeypatch.setattr("articles.serving.invalidation.time.time", later.timestamp)
+    a_moment_later(monkeypatch)
     client.get(reverse("healthz"))  # Varnish's probe, no reader
     assert cache.get(version_key("latest")) != before
 

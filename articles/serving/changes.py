@@ -61,13 +61,7 @@ def story_deleted(story):
 
 def purge(found):
     """Purge `found`, with the kind key of each row key among them."""
-    found = set(found)
-    found.update(
-        kind
-        for prefix, kind in keys.KINDS.values()
-        if any(key[:1] == prefix and key[1:].isdigit() for key in found)
-    )
-    purge_keys(found)
+    purge_keys(keys.with_kinds(found))
 
 
 def _story_is_live(story_id):

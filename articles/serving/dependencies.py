@@ -143,6 +143,18 @@ def collapsed(keys):
     return kept
 
 
+def with_kinds(keys):
+    """The keys, with the kind key of each row key among them: a purge of a
+    story reaches the pages that depend on every story (collapsed)."""
+    found = set(keys)
+    found.update(_kind_of(prefix) for prefix in map(_prefix, keys) if prefix)
+    return found
+
+
+def _kind_of(prefix):
+    return next(kind for row, kind in KINDS.values() if row == prefix)
+
+
 _PREFIXES = {prefix for prefix, _ in KINDS.values()}
 
 

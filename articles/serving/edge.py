@@ -17,6 +17,7 @@ pages longer than browsers do (Surrogate-Control, NEWSROOM_EDGE_MAX_AGE),
 so it does not ask the app again for each of them every minute.
 """
 
+import abc
 import atexit
 import http.client
 import logging
@@ -74,17 +75,18 @@ class PurgeFailed(Exception):
     pass
 
 
-class Purger:
-    """Tells an edge to drop whatever depends on some keys."""
+class Purger(abc.ABC):
+    """Tells an edge to drop whatever depends on some keys (a CDN's purge API
+    is another subclass, named by NEWSROOM_PURGER)."""
 
     def __init__(self, url, timeout=2.0):
         self.url = url
         self.timeout = timeout
 
+    @abc.abstractmethod
     def purge(self, keys):
         """Purge `keys` (a list), raising PurgeFailed if the edge refused or
         could not be reached."""
-        raise NotImplementedError
 
 
 class VarnishPurger(Purger):

@@ -95,12 +95,8 @@ def jsonld(data):
 
 class KeptPartNode(template.Node):
     def __init__(self, nodelist, name, parts, seconds):
-        self.nodelist, self.name, self.parts, self.seconds = (
-            nodelist,
-            name,
-            parts,
-            seconds,
-        )
+        self.nodelist = nodelist
+        self.name, self.parts, self.seconds = name, parts, seconds
 
     def render(self, context):
         return fragments.kept(
