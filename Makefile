@@ -13,7 +13,7 @@ LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes \
 	--python-version 3.11 --python-platform linux \
 	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: demo test bench bench-newsday lint lock install install-dev messages clean
+.PHONY: demo test bench bench-newsday bench-archive lint lock install install-dev messages clean
 # The languages the interface is translated into (articles.editions.DESK_LANGUAGES
 # but English, the source); makemessages looks at the project's own files only.
 LOCALES := ru ka az hy tr
@@ -75,6 +75,10 @@ bench: install
 ## make bench-newsday: readers and an editor for a news day on PostgreSQL and Redis, gunicorn and Varnish; see bench/newsday.py
 bench-newsday: install
 	$(BIN)/python bench/newsday.py
+
+## make bench-archive: every page's time and queries over 10,000, 100,000 and 1,000,000 stories on PostgreSQL (BENCH_ARGS="--reuse" measures the archive as it is); see bench/archive.py
+bench-archive: install-dev
+	$(BIN)/python bench/archive.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,20 +1,25 @@
 """A read-only JSON API of published stories, for partners and apps that syndicate them.
 
-/api/articles/ takes the archive's filters (articles.filters) plus `page` and
-`page_size`; /api/articles/<slug>/ gives one story with its body. Any site may
-read it from a browser (CORS); nothing can be written through it.
+/api/articles/ takes the archive's filters (articles.search.filters) plus
+`page_size` and either `page` or `cursor`: page numbers reach the first
+PAGED_STORIES stories of a list, and `next` links carry a cursor
+(articles.cursors) that reaches any depth at the cost of the first page; a
+search is ranked, so it pages by number alone. /api/articles/<slug>/ gives
+one story with its body. Any site may read it from a browser (CORS); nothing
+can be written through it.
 """
 
 import re
 from functools import wraps
+from math import ceil
 
-from django.core.paginator import EmptyPage, Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 
-from articles import paging, seo
+from articles import cursors, paging, seo
 from articles.html import body_pieces, split_blocks
 from articles.links import url_for
 from articles.models import Article, Embed, Image
@@ -23,6 +28,10 @@ from articles.serving.dependencies import LATEST, depend_on
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Pages past the first are read from a cursor (articles.cursors); numbers
+# reach this many stories, and a list is counted this far and no further.
+PAGED_STORIES = 10_000
+CURSOR = "cursor"
 READ_METHODS = "GET, HEAD, OPTIONS"
 
 
@@ -143,9 +152,16 @@ def _absolute_sources(found, absolute):
     return f'{attribute}="{value}"'
 
 
+@paging.cached_by(paging.PAGE, CURSOR)
 @read_only_for_everyone
 def article_list(request):
     depend_on(LATEST)
+    try:
+        # A cursor is checked before anything is read: a bad one costs nothing.
+        cursor = _cursor(request.GET)
+        page_size = _page_size(request.GET.get("page_size"))
+    except ValueError as error:
+        return _error(400, str(error))
     filterset = ArticleFilter(
         request.GET, queryset=Article.objects.published().for_story()
     )
@@ -157,45 +173,148 @@ def article_list(request):
             (field, [message]) for field, message in filterset.unknown.items()
         )
         return _error(400, "Some filters are not valid.", errors=errors)
-    try:
-        page_size = _page_size(request.GET.get("page_size"))
-    except ValueError as error:
-        return _error(400, str(error))
+    searched = bool(filterset.form.cleaned_data.get("q"))
+    if cursor is None:
+        return _numbered_page(request, filterset.qs, page_size, searched)
+    if searched:
+        return _error(
+            400,
+            gettext(
+                "A search is ranked, not read from a place in the archive: "
+                "page through it with page, not cursor."
+            ),
+        )
+    return _cursor_page(request, filterset.qs, cursor, page_size)
+
+
+def _cursor(params):
+    """The request's cursor (None without one); ValueError for a bad one, or
+    for a cursor and a page number both."""
+    if CURSOR not in params:
+        return None
+    if paging.PAGE in params:
+        raise ValueError(gettext("Give a page or a cursor, not both."))
+    return cursors.read(params[CURSOR])
+
+
+def _numbered_page(request, stories, page_size, searched):
+    """A page by its number: the first pages of any list, every page of a
+    search. Counted up to PAGED_STORIES, never further."""
     number = paging.page_number(request.GET.get(paging.PAGE) or None)
     if number is None:
-        return _error(400, "page must be a whole number from 1.")
-    paginator = Paginator(filterset.qs, page_size)
-    try:
-        page = paginator.page(number)
-    except EmptyPage:
-        pages = paginator.num_pages
+        return _error(400, gettext("page must be a whole number from 1."))
+    if number * page_size > PAGED_STORIES:
+        return _error(400, _past_numbers_message())
+    count = _count_up_to(stories, PAGED_STORIES)
+    pages = None if count is None else max(1, ceil(count / page_size))
+    if pages is not None and number > pages:
         return _error(
             404,
             ngettext("There is %(pages)d page.", "There are %(pages)d pages.", pages)
             % {"pages": pages},
         )
+    shown = _numbered_stories(stories, (number - 1) * page_size, page_size)
+    return _story_page(
+        request,
+        shown,
+        page_size,
+        count=count,
+        page=number,
+        pages=pages,
+        following=_after_number(request, number, pages, shown, searched),
+        preceding=_link(request, page=number - 1) if number > 1 else None,
+    )
+
+
+def _numbered_stories(stories, start, size):
+    if not isinstance(stories, QuerySet):
+        return list(stories[start : start + size])  # ranked: reads its page alone
+    stories = stories.order_by(*cursors.ORDER)
+    if not start:
+        return list(stories[:size])
+    # The stories skipped are read for their ids alone, not with everything a
+    # story brings (its picture, section, outlet, translations).
+    shown = stories.values_list("pk", flat=True)[start : start + size]
+    return list(stories.filter(pk__in=list(shown)))
+
+
+def _after_number(request, number, pages, shown, searched):
+    """The next link of a numbered page: a cursor after its last story, or for
+    a search the next number while numbers reach it."""
+    if number == pages or not shown:
+        return None
+    if not searched:
+        return _link(request, cursor=cursors.Cursor.after(shown[-1]))
+    # A page before the last is full: len(shown) is the page size.
+    if (number + 1) * len(shown) > PAGED_STORIES:
+        return None
+    return _link(request, page=number + 1)
+
+
+def _cursor_page(request, stories, cursor, page_size):
+    """A page from a cursor's place: the same few rows read at any depth, and
+    nothing counted."""
+    shown, more = cursors.page(stories, cursor, page_size)
+    first = cursors.Cursor.before(shown[0]) if shown else cursor.turned()
+    last = cursors.Cursor.after(shown[-1]) if shown else cursor.turned()
+    if cursor.backwards:
+        # Older stories are where the client came from; newer, only if found.
+        following, preceding = last, first if more else None
+    else:
+        following, preceding = last if more else None, first
+    return _story_page(
+        request,
+        shown,
+        page_size,
+        following=following and _link(request, cursor=following),
+        preceding=preceding and _link(request, cursor=preceding),
+    )
+
+
+def _story_page(request, shown, page_size, *, following, preceding, **numbers):
     absolute = request.build_absolute_uri
     return JsonResponse(
         {
-            "count": paginator.count,
-            "page": page.number,
-            "pages": paginator.num_pages,
+            "count": numbers.get("count"),
+            "page": numbers.get("page"),
+            "pages": numbers.get("pages"),
             "page_size": page_size,
-            "next": _page_link(request, page.next_page_number())
-            if page.has_next()
-            else None,
-            "previous": _page_link(request, page.previous_page_number())
-            if page.has_previous()
-            else None,
-            "results": [story_data(story, absolute) for story in page.object_list],
+            "next": following,
+            "previous": preceding,
+            "results": [story_data(story, absolute) for story in shown],
         },
         json_dumps_params={"ensure_ascii": False},
     )
 
 
-def _page_link(request, number):
+def _count_up_to(stories, most):
+    """How many `stories` there are, or None when more than `most`: counting
+    a whole archive would cost more than the page."""
+    if isinstance(stories, QuerySet):
+        count = stories.order_by().values("pk")[: most + 1].count()
+    else:
+        count = stories.count()  # a ranked search knows its count
+    return None if count > most else count
+
+
+def _past_numbers_message():
+    return gettext(
+        "Page numbers reach the first %(stories)s stories of a list "
+        "(page × page_size ≤ %(stories)s). Start from the first page and follow "
+        "the next links: their cursors reach every story."
+    ) % {"stories": PAGED_STORIES}
+
+
+def _link(request, *, page=None, cursor=None):
+    """This list's address with another page number or cursor, its filters
+    and page_size as the request gave them."""
     params = request.GET.copy()
-    params["page"] = number
+    params.pop(paging.PAGE, None)
+    params.pop(CURSOR, None)
+    if cursor is not None:
+        params[CURSOR] = str(cursor)
+    elif page is not None:
+        params[paging.PAGE] = page
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 

@@ -10,7 +10,7 @@ from functools import cache
 from django.http import JsonResponse
 from django.urls.converters import SlugConverter
 
-from articles import api
+from articles import api, cursors
 from articles.links import url_for
 from articles.models.content import language_validator
 from articles.search.filters import MAX_QUERY_LENGTH
@@ -86,8 +86,22 @@ PARAMETERS = {
     **FILTERS,
     "page": _query(
         "page",
-        "Which page of the list; one past the last is a 404.",
+        f"Which page of the list, by number. Numbers reach the first "
+        f"{api.PAGED_STORIES:,} stories: page × page_size above that is a 400, "
+        "whose message says to follow the next links instead. One past the "
+        "last page is a 404. Not with cursor.",
         {"type": "integer", "minimum": 1, "default": 1},
+    ),
+    "cursor": _query(
+        "cursor",
+        "Where the page starts: the opaque, signed value the next and previous "
+        "links carry, to be passed on as it is. It names a place in the "
+        "archive (a story's publication time and id), so a page at any depth "
+        "costs what the first does and stories published meanwhile neither "
+        "shift nor repeat what follows; it holds under any filters, but not "
+        "with page or q (a search is ranked, and pages by number). A cursor "
+        "the API did not give, or gave in an older shape, is a 400.",
+        {"type": "string", "minLength": 1, "maxLength": cursors.MAX_LENGTH},
     ),
     "page_size": _query(
         "page_size",
@@ -179,12 +193,45 @@ SCHEMAS = {
         "unevaluatedProperties": False,
     },
     "StoryPage": _object(
-        count={**COUNT, "description": "Stories on all pages together."},
-        page={"type": "integer", "minimum": 1},
-        pages={"type": "integer", "minimum": 1},
+        count={
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "maximum": api.PAGED_STORIES,
+            "description": (
+                "Stories on all pages together; null when more than "
+                f"{api.PAGED_STORIES:,} match (they are not counted further) "
+                "and on a page read from a cursor (nothing is counted)."
+            ),
+        },
+        page={
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "The page's number; null on a page read from a cursor.",
+        },
+        pages={
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "How many pages there are; null where count is.",
+        },
         page_size={"type": "integer", "minimum": 1, "maximum": api.MAX_PAGE_SIZE},
-        next={"type": ["string", "null"], "format": "uri"},
-        previous={"type": ["string", "null"], "format": "uri"},
+        next={
+            "type": ["string", "null"],
+            "format": "uri",
+            "description": (
+                "The page of older stories, with a cursor (with q, the next "
+                "page number); null on the last page."
+            ),
+        },
+        previous={
+            "type": ["string", "null"],
+            "format": "uri",
+            "description": (
+                "The page of newer stories: the page number before this one, "
+                "or from a cursor page a cursor back, which may lead to an "
+                "empty page if the newer stories were unpublished; null on "
+                "the first page."
+            ),
+        },
         results={
             "type": "array",
             "maxItems": api.MAX_PAGE_SIZE,
@@ -314,8 +361,9 @@ INFO = {
         "Published stories as JSON, for partners and apps that "
         "syndicate them. Read-only: GET and HEAD, from any site (CORS); "
         "every other method is refused with 405. The list takes the "
-        "filters of the site's search page. Answers to anonymous GETs "
-        "are public and cacheable."
+        "filters of the site's search page; to read all of it, follow its "
+        "next links, whose cursors reach any depth at the cost of the first "
+        "page. Answers to anonymous GETs are public and cacheable."
     ),
 }
 
@@ -323,13 +371,20 @@ INFO = {
 def _list_path():
     return _read_operations(
         "Articles",
-        "Published stories, newest first; best match first with q.",
-        [_ref("parameters", name) for name in [*FILTERS, "page", "page_size"]],
+        "Published stories, newest first (id settles ties); best match first with q.",
+        [
+            _ref("parameters", name)
+            for name in [*FILTERS, "page", "cursor", "page_size"]
+        ],
         {
             "200": _response("A page of stories.", CACHEABLE, schema="StoryPage"),
             "304": NOT_MODIFIED,
             "400": _response(
-                "A filter, page or page_size is not valid.", ANY_ORIGIN, schema="Error"
+                "A filter, page, cursor or page_size is not valid; or the page "
+                "number is past the stories numbers reach; or a cursor comes "
+                "with page or q.",
+                ANY_ORIGIN,
+                schema="Error",
             ),
             "404": _response("The page is past the last.", ANY_ORIGIN, schema="Error"),
         },

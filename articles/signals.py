@@ -8,9 +8,14 @@
   row saved or deleted purges the pages that show it (articles.serving:
   dependencies records, changes says what a change purges): every model of
   this app but counters and logs (NOT_SHOWN_ON_PAGES).
+- Each tagging and byline carries its story's publication time, the index
+  related stories and tag and author listings read (articles.models.tags):
+  set as a tag or an author is added and again whenever the story is saved.
 
 Writes that send no signals (QuerySet.update, bulk_create) call
-forget_pages() and search.index_articles() themselves.
+forget_pages() and search.index_articles() themselves, and give taggings and
+bylines their time (TaggedArticle.published_time, Byline.published_time, or
+the rows' .objects.dated()).
 """
 
 from django.apps import apps as registry
@@ -25,12 +30,18 @@ from django.db.models.signals import (
 )
 from django.dispatch import receiver
 
-from articles import prompts, search
+from articles import prompts, search, sitemap_lists, sitemap_months
 from articles.models import (
     Article,
+    Author,
+    Byline,
+    Correction,
     Embed,
+    Image,
+    Lockdown,
     MembershipPrompt,
     PromptVariant,
+    Section,
     Tag,
     TaggedArticle,
 )
@@ -117,6 +128,12 @@ NOT_SHOWN_ON_PAGES = frozenset(
         "articles.staffprofile",
         # Written from stories on every save; search results are never kept.
         "articles.searchdocument",
+        # The sitemap's summary of months, written from stories as they are
+        # saved; what it changes is purged with them (sitemap_months).
+        "articles.sitemapmonth",
+        # And of its sections, tags and authors (sitemap_lists).
+        "articles.sitemapentry",
+        "articles.sitemappart",
     }
 )
 
@@ -188,3 +205,145 @@ def purge_pages_on_m2m_change(sender, instance, action, model, pk_set, **kwargs)
         changes.purge({dependencies.SITE})
     else:
         changes.purge_relation_change(instance, model, pk_set)
+
+
+# The sitemap's months (articles.sitemap_months): worked out again, and their
+# parts purged, as their stories change; after loaddata too (raw saves).
+@receiver(pre_save, sender=Article, dispatch_uid="sitemaps-story-before")
+def remember_story_months(sender, instance, **kwargs):
+    instance._sitemap_before_save = sitemap_months.before_save(instance)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="sitemaps-story-saved")
+def refresh_story_months(sender, instance, **kwargs):
+    before = getattr(instance, "_sitemap_before_save", None)
+    sitemap_months.story_saved(instance, before)
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="sitemaps-story-deleting")
+def purge_deleted_story_months(sender, instance, **kwargs):
+    sitemap_months.story_deleting(instance)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="sitemaps-story-deleted")
+def refresh_deleted_story_months(sender, instance, **kwargs):
+    sitemap_months.story_deleted(instance)
+
+
+@receiver(post_save, sender=Correction, dispatch_uid="sitemaps-correction-saved")
+@receiver(post_delete, sender=Correction, dispatch_uid="sitemaps-correction-gone")
+def refresh_corrected_months(sender, instance, origin=None, **kwargs):
+    if not _deleting_stories(origin):  # the story's deletion does it
+        sitemap_months.correction_changed(instance)
+
+
+@receiver(post_save, sender=Image, dispatch_uid="sitemaps-picture-saved")
+def purge_picture_months(sender, instance, raw=False, **kwargs):
+    if not raw:
+        sitemap_months.picture_saved(instance)
+
+
+# The taggings' and bylines' publication times (articles.models.tags), after
+# loaddata and recovered revisions too (raw saves, which save a story and its
+# taggings or bylines in either order: whichever comes second sets them).
+@receiver(pre_save, sender=TaggedArticle, dispatch_uid="related-tagging-dated")
+@receiver(pre_save, sender=Byline, dispatch_uid="listings-byline-dated")
+def date_story_link(sender, instance, **kwargs):
+    link = sender._meta.get_field(sender.story_field)
+    if link.is_cached(instance):
+        story = getattr(instance, link.name)  # added through the story
+    else:
+        story = (
+            Article._base_manager.filter(pk=getattr(instance, link.attname))
+            .only("status", "published_at")
+            .first()
+        )
+    instance.published_at = story and sender.published_time(story)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="related-story-saved")
+def date_story_links(sender, instance, **kwargs):
+    for model in (TaggedArticle, Byline):
+        model.objects.filter(**{model.story_field: instance.pk}).dated()
+
+
+@receiver(m2m_changed, sender=Byline, dispatch_uid="listings-bylines-added")
+def date_added_bylines(sender, instance, action, reverse, pk_set, **kwargs):
+    # story.authors.add() writes bylines in bulk, with no pre_save.
+    if action == "post_add":
+        stories = pk_set if reverse else [instance.pk]
+        added = Byline.objects.filter(article__in=stories)
+        added.dated()
+        # Nor a post_save: the authors' sitemap entries are worked out here.
+        for line in added.filter(author__in=[instance.pk] if reverse else pk_set):
+            sitemap_lists.byline_changed(line)
+
+
+@receiver(post_save, sender=Lockdown, dispatch_uid="sitemaps-lockdown-saved")
+def refresh_months_in_lockdown(sender, instance, raw=False, **kwargs):
+    if not raw and instance.started_at:
+        sitemap_months.lockdown_changed(instance)
+
+
+# The sitemap's sections, tags and authors (articles.sitemap_lists): worked
+# out again, and their parts purged, as a story, a tagging or a byline
+# changes; after loaddata too. Connected after the links are dated above,
+# which their times are read from.
+@receiver(post_save, sender=Article, dispatch_uid="sitemaps-lists-story-saved")
+def refresh_story_lists(sender, instance, **kwargs):
+    before = getattr(instance, "_sitemap_before_save", None)
+    sitemap_lists.story_saved(instance, before)
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="sitemaps-lists-story-deleting")
+def remember_deleted_story_lists(sender, instance, **kwargs):
+    sitemap_lists.story_deleting(instance)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="sitemaps-lists-story-deleted")
+def refresh_deleted_story_lists(sender, instance, **kwargs):
+    sitemap_lists.story_deleted(instance)
+
+
+def _deleted_with_its_list(origin):
+    """Whether a tagging or byline goes with its story, tag or author (whose
+    own deletion works the lists out)."""
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return origin is not None and model in (Article, Tag, Author)
+
+
+@receiver(post_save, sender=TaggedArticle, dispatch_uid="sitemaps-tagging-saved")
+@receiver(post_delete, sender=TaggedArticle, dispatch_uid="sitemaps-tagging-gone")
+def refresh_tagged_list(sender, instance, origin=None, **kwargs):
+    if not _deleted_with_its_list(origin):
+        sitemap_lists.tagging_changed(instance)
+
+
+@receiver(pre_save, sender=Byline, dispatch_uid="sitemaps-byline-before")
+def remember_byline_author(sender, instance, **kwargs):
+    instance._sitemap_authors = set(
+        Byline.objects.filter(pk=instance.pk).values_list("author", flat=True)
+        if instance.pk
+        else ()
+    )
+
+
+@receiver(post_save, sender=Byline, dispatch_uid="sitemaps-byline-saved")
+@receiver(post_delete, sender=Byline, dispatch_uid="sitemaps-byline-gone")
+def refresh_author_list(sender, instance, origin=None, **kwargs):
+    if not _deleted_with_its_list(origin):
+        authors = getattr(instance, "_sitemap_authors", ())
+        sitemap_lists.byline_changed(instance, authors)
+
+
+@receiver(post_delete, sender=Section, dispatch_uid="sitemaps-section-gone")
+@receiver(post_delete, sender=Tag, dispatch_uid="sitemaps-tag-gone")
+@receiver(post_delete, sender=Author, dispatch_uid="sitemaps-author-gone")
+def forget_listed(sender, instance, **kwargs):
+    sitemap_lists.listed_deleted(instance)
+
+
+@receiver(post_save, sender=Lockdown, dispatch_uid="sitemaps-lists-lockdown-saved")
+def refresh_lists_in_lockdown(sender, instance, raw=False, **kwargs):
+    if not raw and instance.started_at:
+        sitemap_lists.lockdown_changed(instance)

@@ -1,47 +1,51 @@
-"""What crawlers read: each edition's sitemap of its home and support pages,
-stories (with their lead pictures and translations), sections, tags and
-authors; its Google News sitemap; robots.txt naming them.
+"""What crawlers read: each edition's sitemap index, of its home and support
+pages, its sections, tags and authors, and its stories month by month (with
+their lead pictures and translations: articles.sitemap_months); its Google
+News sitemap; robots.txt naming them.
 
 Every document served here is valid against the sitemaps.org schemas and the
 extensions it uses (tests/schemas/). A urlset must hold at least one address,
 so a sitemap with nothing to list is neither served (404) nor named: not in
 the index of parts, nor in robots.txt.
+
+/sitemap.xml is always an index: its parts are kept by the page cache one by
+one, and a month's part stays as it is when a story is published in another;
+so does a part of the tags or authors none of whose own stories changed
+(articles.sitemap_lists). The index reads the months and the parts from
+their summary (articles.models.sitemap), not from the stories: a row for
+each, whatever the size of the archive.
 """
 
+import re
 from datetime import timedelta
-from urllib.parse import urljoin
+from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Exists, Max, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Max
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from articles import editions
+from articles import editions, paging, sitemap_lists, sitemap_months
 from articles.links import url_for, url_in
-from articles.models import Article, Author, Section, Tag
+from articles.models import Article
 from articles.serving.dependencies import LATEST, depend_on
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most this many per sitemap
-# Translation groups looked up per query: well inside SQLite's variable limit.
-GROUPS_PER_QUERY = 500
 TEMPLATE = "sitemaps/sitemap.xml"
-# What a picture's addresses are made of (articles.models.media.Image).
-PICTURE_FIELDS = ("file", "width", "height", "digest")
+# The old address of every story in one sitemap, split by ?p=: now the index.
+OLD_STORIES = "stories"
+ROBOTS_TAG = "noindex, noodp, noarchive"  # as Django's sitemap views say
 
 
 def _our_stories():
     # Partner stories are canonical at their original address, not on this site.
     return Article.objects.published().filter(original_url="")
-
-
-def _canonical_stories():
-    """The edition's stories whose canonical address is on this site."""
-    return _our_stories().in_edition()
 
 
 def _news_stories():
@@ -119,131 +123,7 @@ def _in_every_edition(location, name):
     return [*links, {**links[0], "lang_code": "x-default"}]
 
 
-class StorySitemap(CountedSitemap):
-    def items(self):
-        translated = Article.objects.published().filter(translation_of=OuterRef("pk"))
-        return (
-            _canonical_stories()
-            .select_related("lead_image")
-            .annotate(
-                last_correction=Max("corrections__date"),
-                is_translated=Exists(translated),
-            )
-            .only(
-                "slug",
-                "language",
-                "translation_of",
-                "published_at",
-                "updated_at",
-                *(f"lead_image__{name}" for name in PICTURE_FIELDS),
-            )
-            .order_by("-published_at", "-pk")
-        )
-
-    def get_urls(self, page=1, site=None, protocol=None):
-        """Each story's address, with its published translations' as alternates
-        (xhtml:link hreflang) and its lead picture (image:image)."""
-        urls = super().get_urls(page=page, site=site, protocol=protocol)
-        groups = {
-            url["item"].translation_of_id or url["item"].pk
-            for url in urls
-            if url["item"].translation_of_id or url["item"].is_translated
-        }
-        versions = _versions(groups)
-        for url in urls:
-            story = url["item"]
-            url["alternates"] = [
-                {
-                    "lang_code": version.language,
-                    "location": _on_site(url["location"], version.get_absolute_url()),
-                }
-                for version in versions.get(story.translation_of_id or story.pk, [])
-            ]
-            url["images"] = _pictures(story, url["location"])
-        return urls
-
-    def lastmod(self, item):
-        return _latest(item.published_at, item.updated_at, item.last_correction)
-
-    def get_latest_lastmod(self):
-        found = _canonical_stories().aggregate(
-            published=Max("published_at"),
-            updated=Max("updated_at"),
-            corrected=Max("corrections__date"),
-        )
-        return _latest(*found.values())
-
-
-def _pictures(story, location):
-    """The absolute address of the story's lead picture at its largest: the
-    widest JPEG rendition, or the file itself while it has none."""
-    image = story.lead_image
-    if image is None or not image.file:
-        return []
-    address = image.jpeg_url()
-    # Storage gives a path on this site, or a whole address (object storage).
-    return [urljoin(location, address)]
-
-
-def _versions(groups):
-    """The published stories of each translation group (an original's id)."""
-    versions = {}
-    groups = sorted(groups)
-    for start in range(0, len(groups), GROUPS_PER_QUERY):
-        chunk = groups[start : start + GROUPS_PER_QUERY]
-        for version in (
-            Article.objects.published()
-            .filter(Q(pk__in=chunk) | Q(translation_of__in=chunk))
-            .only("slug", "language", "translation_of")
-            .order_by("pk")
-        ):
-            group = version.translation_of_id or version.pk
-            versions.setdefault(group, []).append(version)
-    return versions
-
-
-class SectionSitemap(CountedSitemap):
-    """Sections with a published story in the edition, as of their newest."""
-
-    def items(self):
-        return (
-            Section.objects.filter(
-                articles__in=Article.objects.published().in_edition()
-            )
-            .annotate(latest=Max("articles__published_at"))
-            .order_by("position", "name")
-        )
-
-    def lastmod(self, item):
-        return _latest(item.latest)
-
-    def get_latest_lastmod(self):
-        stories = Article.objects.published().in_edition()
-        return _latest(stories.aggregate(latest=Max("published_at"))["latest"])
-
-
-class TagSitemap(SectionSitemap):
-    def items(self):
-        return (
-            Tag.objects.filter(article__in=Article.objects.published().in_edition())
-            .annotate(latest=Max("article__published_at"))
-            .order_by("name")
-        )
-
-
-class AuthorSitemap(SectionSitemap):
-    """Authors with a published story in the edition, as of their newest there."""
-
-    def items(self):
-        return (
-            Author.objects.filter(articles__in=Article.objects.published().in_edition())
-            .annotate(latest=Max("articles__published_at"))
-            .only("slug")
-            .order_by("name", "pk")
-        )
-
-
-class NewsSitemap(StorySitemap):
+class NewsSitemap(CountedSitemap):
     limit = NEWS_LIMIT
 
     def items(self):
@@ -259,7 +139,7 @@ class NewsSitemap(StorySitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         # Google News takes no alternates: the story sitemap gives them.
-        urls = CountedSitemap.get_urls(self, page=page, site=site, protocol=protocol)
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             # Google News takes ISO 639 codes: "az", not "az-Latn".
             url["news_language"] = url["item"].language.split("-")[0].lower()
@@ -267,42 +147,115 @@ class NewsSitemap(StorySitemap):
         return urls
 
 
-SITEMAPS = {
-    "pages": PageSitemap,
-    "stories": StorySitemap,
-    "sections": SectionSitemap,
-    "tags": TagSitemap,
-    "authors": AuthorSitemap,
-}
+PAGES = "pages"
+INDEX_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+)
+# A month's part: /sitemap-stories-2024-03.xml.
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def _xml(body):
+    response = HttpResponse(body, content_type="application/xml")
+    response["X-Robots-Tag"] = ROBOTS_TAG
+    return response
 
 
 @require_safe
 def sitemap(request):
-    """One sitemap while every address fits in one file; an index of the parts
-    that have addresses beyond. The pages part always has two, so neither is
-    ever empty."""
-    # Instances, not classes: the views reuse the counts taken here.
-    maps = {name: sitemap() for name, sitemap in SITEMAPS.items()}
-    if sum(sitemap.paginator.count for sitemap in maps.values()) <= Sitemap.limit:
-        return sitemap_views.sitemap(request, maps, template_name=TEMPLATE)
-    listed = {
-        name: sitemap for name, sitemap in maps.items() if sitemap.paginator.count
-    }
-    return sitemap_views.index(
-        request, listed, sitemap_url_name="articles:sitemap-section"
-    )
+    """The edition's index: its pages, its sections, tags and authors part by
+    part, and its stories month by month, newest first. The pages part
+    always has two addresses, so the index is never empty."""
+    code = editions.active()
+    # Any story going live may start a month or date one; an edit to an old
+    # one dates its month (sitemap_months.story_saved).
+    depend_on(LATEST, sitemap_months.index_key(code))
+    origin = f"{request.scheme}://{request.get_host()}"
+    lists = sitemap_lists.parts_in(code)
+    # The home page is as of the edition's newest story: its section's.
+    newest = _latest(*(at for kind, _n, at in lists if kind == "sections"))
+    items = [(_part_address(origin, PAGES), newest)]
+    for kind, number, lastmod in lists:
+        items.append(_numbered(_part_address(origin, kind), number, lastmod))
+    for month, stories, lastmod in sitemap_months.months_in(code):
+        path = url_for("articles:sitemap-stories-month", f"{month:%Y-%m}")
+        for page in range(1, sitemap_months.parts_of(stories) + 1):
+            items.append(_numbered(origin + path, page, lastmod))
+    return _xml(_index_document(items))
+
+
+def _part_address(origin, name):
+    return origin + url_for("articles:sitemap-section", name)
+
+
+def _numbered(address, page, lastmod):
+    """The index's entry for part `page` of a sitemap split into parts (?p=2…)."""
+    return (address if page == 1 else f"{address}?p={page}", lastmod)
+
+
+def _index_document(items):
+    """The index of [(address, lastmod)], written as text, as its parts are:
+    it names a few hundred of them."""
+    zone = timezone.get_current_timezone()
+    lines = [INDEX_HEAD]
+    for location, lastmod in items:
+        lines.append(f"  <sitemap>\n    <loc>{escape(location)}</loc>\n")
+        if lastmod:
+            lines.append(
+                f"    <lastmod>{lastmod.astimezone(zone).isoformat()}</lastmod>\n"
+            )
+        lines.append("  </sitemap>\n")
+    lines.append("</sitemapindex>\n")
+    return "".join(lines)
 
 
 @require_safe
+@paging.cached_by("p")
+def sitemap_stories_month(request, month):
+    """The edition's stories of one month (articles.sitemap_months)."""
+    found = MONTH.fullmatch(month)
+    first = sitemap_months.first_day(*map(int, found.groups())) if found else None
+    page = paging.page_number(request.GET.get("p"))
+    if first is None or page is None:
+        raise Http404("No such month.")
+    origin = f"{request.scheme}://{request.get_host()}"
+    part = sitemap_months.render_part(origin, editions.active(), first, page)
+    if part is None:
+        raise Http404("No story of this month.")
+    body, latest = part
+    response = _xml(body)
+    response["Last-Modified"] = http_date(latest.timestamp())
+    return response
+
+
+@require_safe
+@paging.cached_by("p")
 def sitemap_section(request, section):
-    if section not in SITEMAPS:
+    if section == OLD_STORIES:
+        # Stories are listed month by month now: the index names the months.
+        return HttpResponsePermanentRedirect(url_for("articles:sitemap"))
+    if section in sitemap_lists.LISTED:
+        return _listed_part(request, section)
+    if section != PAGES:
         raise Http404("No such sitemap.")
-    part = SITEMAPS[section]()
-    if not part.paginator.count:
-        raise Http404("This sitemap has nothing to list.")
     return sitemap_views.sitemap(
-        request, {section: part}, section=section, template_name=TEMPLATE
+        request, {section: PageSitemap()}, section=section, template_name=TEMPLATE
     )
+
+
+def _listed_part(request, kind):
+    """A part of the edition's sections, tags or authors (articles.sitemap_lists)."""
+    number = paging.page_number(request.GET.get("p"))
+    origin = f"{request.scheme}://{request.get_host()}"
+    code = editions.active()
+    part = sitemap_lists.render_part(origin, code, kind, number) if number else None
+    if part is None:
+        raise Http404("This sitemap has nothing to list.")
+    body, latest = part
+    response = _xml(body)
+    response["Last-Modified"] = http_date(latest.timestamp())
+    return response
 
 
 @require_safe

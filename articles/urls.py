@@ -1,10 +1,15 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from articles import api, feeds, openapi, sitemaps, views
+from articles import api, feeds, listings, openapi, paging, sitemaps, views
 from articles.prompts import views as prompt_views
+from articles.search import views as search_views
 from articles.serving.languages import neutral_path
 
 app_name = "articles"
+
+# The archives' years and months, one spelling each: /2024/03/ (articles.paging).
+register_converter(paging.YearConverter, "archive_year")
+register_converter(paging.MonthConverter, "archive_month")
 
 # Every edition has these pages under its prefix (/ru/section/…), but for the
 # neutral ones: one for the whole site, at their unprefixed address only.
@@ -13,10 +18,38 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("story/<slug:slug>/", views.article, name="article"),
     neutral_path("preview/<str:token>/", views.preview, name="preview"),
-    path("section/<slug:slug>/", views.section, name="section"),
-    path("tag/<slug:slug>/", views.tag, name="tag"),
-    path("author/<slug:slug>/", views.author, name="author"),
+    path("section/<slug:slug>/", listings.section, name="section"),
+    path("tag/<slug:slug>/", listings.tag, name="tag"),
+    path("author/<slug:slug>/", listings.author, name="author"),
+    # Each listing's archive: a year's months, a month's stories.
+    path(
+        "section/<slug:slug>/<archive_year:year>/",
+        listings.section_year,
+        name="section-year",
+    ),
+    path(
+        "section/<slug:slug>/<archive_year:year>/<archive_month:month>/",
+        listings.section_month,
+        name="section-month",
+    ),
+    path("tag/<slug:slug>/<archive_year:year>/", listings.tag_year, name="tag-year"),
+    path(
+        "tag/<slug:slug>/<archive_year:year>/<archive_month:month>/",
+        listings.tag_month,
+        name="tag-month",
+    ),
+    path(
+        "author/<slug:slug>/<archive_year:year>/",
+        listings.author_year,
+        name="author-year",
+    ),
+    path(
+        "author/<slug:slug>/<archive_year:year>/<archive_month:month>/",
+        listings.author_month,
+        name="author-month",
+    ),
     path("search/", views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search-suggest"),
     path("support/", views.support, name="support"),
     neutral_path(
         "support/go/<int:prompt_id>/", prompt_views.prompt_click, name="prompt_click"
@@ -46,6 +79,11 @@ urlpatterns = [
     ),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="news-sitemap"),
+    path(
+        "sitemap-stories-<str:month>.xml",
+        sitemaps.sitemap_stories_month,
+        name="sitemap-stories-month",
+    ),
     path(
         "sitemap-<slug:section>.xml",
         sitemaps.sitemap_section,

@@ -12,21 +12,15 @@ from articles.html import body_pieces, split_blocks
 from articles.links import url_for
 from articles.models import (
     Article,
-    Author,
     Embed,
     Image,
     MembershipTier,
-    Section,
-    Tag,
 )
 from articles.search.filters import ArticleFilter
 from articles.serving.dependencies import (
     LATEST,
     TIERS,
-    author_stories,
     depend_on,
-    section_stories,
-    tag_stories,
 )
 
 HOME_STORIES = 40
@@ -137,81 +131,41 @@ def story_context(request, story, is_preview=False, prompt_preview=None):
     }
 
 
-def _page(request, stories):
+def _page(request, stories, paginator=Paginator):
     """The page of a listing the reader asked for; any other number is a 404."""
     number = paging.page_number(request.GET.get(paging.PAGE))
     if number is None:
         raise Http404("Pages are numbered 1, 2, 3…")
     try:
-        return Paginator(stories, settings.NEWSROOM_PAGE_SIZE).page(number)
+        return paginator(stories, settings.NEWSROOM_PAGE_SIZE).page(number)
     except EmptyPage:
         raise Http404("This listing has fewer pages.") from None
 
 
-def _listing(request, template, page, **context):
-    return render(
-        request, template, {"page": page, "stories": page.object_list, **context}
-    )
-
-
-def _edition_listing():
-    return Article.objects.published().in_edition().for_listing()
-
-
-@paging.cached_by(paging.PAGE)
-def section(request, slug):
-    section = get_object_or_404(Section, slug=slug)
-    depend_on(section_stories(section.pk))
-    page = _page(request, _edition_listing().filter(section=section))
-    described = seo.for_section(
-        _site(request),
-        name=section_name(section),
-        summary=section_description(section),
-        path=seo.listing_path(section.get_absolute_url(), page.number),
-    )
-    return _listing(
-        request, "articles/section.html", page, section=section, seo=described
-    )
-
-
-@paging.cached_by(paging.PAGE)
-def tag(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    depend_on(tag_stories(tag.pk))
-    page = _page(request, _edition_listing().filter(tags=tag))
-    described = seo.for_tag(
-        _site(request),
-        name=tag.name,
-        path=seo.listing_path(tag.get_absolute_url(), page.number),
-    )
-    return _listing(request, "articles/tag.html", page, tag=tag, seo=described)
-
-
-@paging.cached_by(paging.PAGE)
-def author(request, slug):
-    author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    depend_on(author_stories(author.pk))
-    page = _page(request, _edition_listing().filter(authors=author))
-    described = seo.for_author(
-        _site(request),
-        author,
-        path=seo.listing_path(author.get_absolute_url(), page.number),
-    )
-    return _listing(request, "articles/author.html", page, author=author, seo=described)
-
-
 @paging.cached_by(paging.PAGE)
 def search(request):
-    # Results change with any story published; the form lists every author and tag.
-    depend_on(LATEST, "people", "tags")
+    # Results change with any story published; the form names the authors,
+    # topics and outlets most used (read as names, not rows: their kinds).
+    depend_on(LATEST, "people", "tags", "outlets")
     # The edition's stories, or those of the language the reader asked for.
     stories = Article.objects.published().for_listing()
     if not request.GET.get("language"):
         stories = stories.in_edition()
     filterset = ArticleFilter(request.GET, queryset=stories)
     valid = filterset.is_valid()
-    page = _page(request, filterset.qs if valid else Article.objects.none())
-    if valid:
+    # The bare form (the address most visited) lists no story: counting the
+    # whole archive would cost more than the rest of the page.
+    listed = valid and bool(request.GET)
+    searched = any(v for k, v in request.GET.items() if k != "page")
+    # Words are ranked and capped by the search itself; filters alone list
+    # stories newest first, numbered and counted only as far as a listing.
+    worded = listed and bool(filterset.form.cleaned_data.get("q"))
+    page = _page(
+        request,
+        filterset.qs if listed else Article.objects.none(),
+        Paginator if worded else paging.NumberedPaginator,
+    )
+    if listed:
         page.object_list = story_search.add_snippets(
             page.object_list, filterset.form.cleaned_data.get("q") or ""
         )
@@ -223,14 +177,22 @@ def search(request):
             "stories": page.object_list,
             "filter": filterset,
             "query": _without_page(request.GET),
-            "searched": any(v for k, v in request.GET.items() if k != "page"),
-            "capped": story_search.is_capped(page.paginator.count),
+            "searched": searched,
+            "capped": worded and story_search.is_capped(page.paginator.count),
+            "listed_beyond": None if worded else _listed_beyond(page.paginator),
             "seo": seo.for_search(
                 _site(request), path=_search_path(request, filterset, page, valid)
             ),
         },
         status=200 if valid else 400,
     )
+
+
+def _listed_beyond(paginator):
+    """How many stories a search by filters alone lists, when it has more."""
+    if paginator.is_capped:
+        return paginator.per_page * paging.NUMBERED_PAGES
+    return None
 
 
 def _search_path(request, filterset, page, valid):

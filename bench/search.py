@@ -173,10 +173,19 @@ def generate(count):
             for n in range(start, min(start + BATCH, count))
         )
         Byline.objects.bulk_create(
-            Byline(article=story, author=rng.choice(authors)) for story in stories
+            Byline(
+                article=story,
+                author=rng.choice(authors),
+                published_at=Byline.published_time(story),
+            )
+            for story in stories
         )
         TaggedArticle.objects.bulk_create(
-            TaggedArticle(content_object=story, tag=tag)
+            TaggedArticle(
+                content_object=story,
+                tag=tag,
+                published_at=TaggedArticle.published_time(story),
+            )
             for story in stories
             for tag in rng.sample(tags, rng.randint(1, 4))
         )

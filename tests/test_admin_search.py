@@ -1,7 +1,12 @@
-"""The story list's search: headline, standfirst and address as Django searches
-them, and the text, tags and embeds through the stories' search documents."""
+"""The story list's search: every word through the stories' search documents
+(headline, standfirst, body, tags and embeds; on PostgreSQL by their GIN
+index, never a LIKE over the bodies), or a story's address, link or number."""
+
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from tests.admin_helpers import admin_url, as_user, make_staff
@@ -58,3 +63,36 @@ def test_it_searches_within_the_chosen_filter(editor_in):
         "Draft on dams"
     ]
     assert response.context["cl"].result_count == 1
+
+
+def searched(client, typed):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(admin_url(Article), {"q": typed})
+    assert response.status_code == 200
+    return response, [query["sql"] for query in queries.captured_queries]
+
+
+def headlines(response):
+    return [story.headline for story in response.context["cl"].result_list]
+
+
+def test_it_searches_the_documents_never_the_bodies(editor_in):
+    make_draft(headline="Წყალი", body="<p>ენგურის ჰიდროელექტროსადგური</p>")
+    make_article(headline="Протест в Баку", slug="protest-v-baku")
+    make_article(headline="Other")
+    response, queries = searched(editor_in, "ენგურის")
+    assert headlines(response) == ["Წყალი"]
+    assert not [sql for sql in queries if re.search(r'"body"[^,]*LIKE', sql)]
+    response, _ = searched(editor_in, "баку")
+    assert headlines(response) == ["Протест в Баку"]
+    assert Article.objects.filter(body__contains="ენგურის").count() == 1
+
+
+def test_it_finds_a_story_by_its_address_link_or_number(editor_in):
+    story = make_article(headline="Протест в Баку", slug="protest-v-baku")
+    make_article(headline="Other", slug="other", body="<p>Nothing here.</p>")
+    for typed in ("protest-v-baku", "https://example.org/2024/protest-v-baku/"):
+        response, _ = searched(editor_in, typed)
+        assert headlines(response) == ["Протест в Баку"], typed
+    response, _ = searched(editor_in, str(story.pk))
+    assert headlines(response) == ["Протест в Баку"]

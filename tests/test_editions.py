@@ -235,12 +235,18 @@ def test_a_site_with_one_edition_offers_no_switcher(client):
 
 
 def test_each_editions_sitemap_lists_its_stories_with_their_translations(client):
-    original = make_article(headline="Rally", slug="rally")
+    when = datetime(2024, 5, 10, 12, tzinfo=UTC)  # the three in one month's part
+    original = make_article(headline="Rally", slug="rally", published_at=when)
     make_article(
-        headline="Митинг", language="ru", slug="miting", translation_of=original
+        headline="Митинг",
+        language="ru",
+        slug="miting",
+        translation_of=original,
+        published_at=when,
     )
-    make_article(headline="Один", language="ru", slug="odin")
-    root = ET.fromstring(client.get("/ru/sitemap.xml").content)  # noqa: S314
+    make_article(headline="Один", language="ru", slug="odin", published_at=when)
+    part = client.get("/ru/sitemap-stories-2024-05.xml")
+    root = ET.fromstring(part.content)  # noqa: S314
     urls = {
         url.findtext(f"{SITEMAP}loc"): {
             link.get("hreflang"): link.get("href")

@@ -4,7 +4,7 @@ the channel's pictures and each edition's language."""
 
 import html
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import feedparser
@@ -184,9 +184,16 @@ def test_the_sitemap_lists_stories_sections_and_tags_with_lastmod(client):
         outlet=make_outlet(), original_url="https://partner.example/story"
     )
     make_section(slug="empty")
-    root = parse(client.get("/sitemap.xml"))
-    assert root.tag == f"{SITEMAP}urlset"
-    found = locations(root)
+    index = parse(client.get("/sitemap.xml"))
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls = [
+        url
+        for part in index.findall(f"{SITEMAP}sitemap")
+        for url in parse(client.get(part.findtext(f"{SITEMAP}loc"))).findall(
+            f"{SITEMAP}url"
+        )
+    ]
+    found = [url.findtext(f"{SITEMAP}loc") for url in urls]
     assert f"http://testserver{story.get_absolute_url()}" in found
     assert "http://testserver/section/culture/" in found
     assert "http://testserver/tag/theatre/" in found
@@ -195,8 +202,7 @@ def test_the_sitemap_lists_stories_sections_and_tags_with_lastmod(client):
     assert f"http://testserver{partner.get_absolute_url()}" not in found
     assert "http://testserver/section/empty/" not in found
     entries = {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
-        for url in root.findall(f"{SITEMAP}url")
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in urls
     }
     # The latest of publication, last edit and correction, to the second.
     corrected = max(story.updated_at, story.published_at + timedelta(days=1))
@@ -208,8 +214,8 @@ def test_the_sitemap_lists_stories_sections_and_tags_with_lastmod(client):
 
 def test_the_sitemap_becomes_an_index_past_the_limit(client, monkeypatch):
     monkeypatch.setattr(Sitemap, "limit", 2)
-    for _ in range(3):
-        make_article(tags=["many"])
+    for day in range(1, 4):
+        make_article(tags=["many"], published_at=datetime(2024, 5, day, tzinfo=UTC))
     root = parse(client.get("/sitemap.xml"))
     assert root.tag == f"{SITEMAP}sitemapindex"
     sitemaps = {
@@ -218,17 +224,17 @@ def test_the_sitemap_becomes_an_index_past_the_limit(client, monkeypatch):
     }
     assert set(sitemaps) == {
         "http://testserver/sitemap-pages.xml",
-        "http://testserver/sitemap-stories.xml",
-        "http://testserver/sitemap-stories.xml?p=2",
+        "http://testserver/sitemap-stories-2024-05.xml",
+        "http://testserver/sitemap-stories-2024-05.xml?p=2",
+        # Sections are split by id, 2,000 a part (tests/test_sitemaps.py).
         "http://testserver/sitemap-sections.xml",
-        "http://testserver/sitemap-sections.xml?p=2",
         "http://testserver/sitemap-tags.xml",
     }
     assert all(sitemaps.values())
-    second = parse(client.get("/sitemap-stories.xml?p=2"))
+    second = parse(client.get("/sitemap-stories-2024-05.xml?p=2"))
     assert len(locations(second)) == 1
     assert client.get("/sitemap-nothing.xml").status_code == 404
-    assert client.get("/sitemap-stories.xml?p=9").status_code == 404
+    assert client.get("/sitemap-stories-2024-05.xml?p=9").status_code == 404
 
 
 @pytest.mark.usefixtures("uncached_pages")

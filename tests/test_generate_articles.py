@@ -9,18 +9,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from articles import slugs
 from articles.management.generated_text import TEXTS
-from articles.models import Article, Author, Byline, SearchDocument, Tag
+from articles.models import Article, Author, Byline, SearchDocument, Tag, TaggedArticle
 from newsroom.env import editions
 
 pytestmark = pytest.mark.django_db
 
 
-def generate(count, *options):
+def generate(*options):
     out, err = io.StringIO(), io.StringIO()
-    call_command("generate_articles", count, *options, stdout=out, stderr=err)
+    call_command("generate_articles", *options, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -30,10 +31,12 @@ def test_it_generates_published_stories_with_a_few_drafts(client):
     assert "120/120 stories" in err
     assert Article.objects.count() == 120
     assert Article.objects.filter(status="draft").count() == 2
-    assert Article.objects.published().count() == 118
+    # And one scheduled: published, at a time still to come.
+    assert Article.objects.filter(published_at__gt=timezone.now()).count() == 1
+    assert Article.objects.published().count() == 117
     story = Article.objects.published().first()
-    assert story.tags.count() == 3
-    assert Byline.objects.filter(article=story).count() == 2
+    assert 2 <= story.tags.count() <= 4
+    assert 1 <= Byline.objects.filter(article=story).count() <= 2
     assert story.lead_image is not None
     assert story.body.count("<p>") >= 8
     assert client.get(story.get_absolute_url()).status_code == 200
@@ -46,7 +49,7 @@ def test_its_stories_can_be_searched(client):
     assert SearchDocument.objects.count() == 50
     story = Article.objects.published().first()
     found = client.get("/search/", {"q": story.headline}).context["stories"]
-    assert [s.pk for s in found] == [story.pk]
+    assert story.pk in [s.pk for s in found]
     draft = Article.objects.get(status="draft")
     found = client.get("/search/", {"q": draft.headline}).context["stories"]
     assert draft.pk not in [s.pk for s in found]
@@ -126,12 +129,12 @@ def test_it_writes_stories_in_a_language_and_its_script(client, code):
                 assert OWN_LETTERS[code] & set(story.body)
             assert story.body.count("<p>") >= 8
             tags = list(story.tags.all())
-            assert len(tags) == 3
+            assert 2 <= len(tags) <= 4
             # One of them the tag of the story's own topic and place.
             assert any(mostly_in(code, tag.name) for tag in tags)
             assert all(slugs.SLUG.match(tag.slug) for tag in tags)
             authors = [byline.author for byline in story.bylines.all()]
-            assert len(authors) == 2
+            assert 1 <= len(authors) <= 2
             for author in authors:
                 assert mostly_in(code, author.name), author.name
                 assert author.slug.startswith(f"generated-{code}-author-")
@@ -209,7 +212,7 @@ def test_a_tag_name_whose_address_is_taken_gets_a_numbered_one():
     generate(4, "--language", "az")
     for story in Article.objects.all():
         tags = list(story.tags.all())
-        assert len(tags) == 3
+        assert 2 <= len(tags) <= 4
         assert all(re.fullmatch(r"[-a-z0-9]+-2", tag.slug) for tag in tags)
 
 
@@ -232,3 +235,86 @@ def test_the_same_seed_writes_the_same_stories():
 
     assert written(7) == written(7)
     assert written(7) != written(8)
+
+
+def test_it_adds_so_many_more_with_count():
+    generate(10)
+    out, err = generate("--count", "15")
+    assert "Created 15 stories (25 generated in all)" in out
+    assert "15/15 stories" in err
+    assert Article.objects.count() == 25
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ((), "Give how many stories"),
+        (("5", "--count", "5"), "Give how many stories"),
+        (("--count", "-3"), "count must be a positive number"),
+        (("5", "--years", "0"), "--years must be a positive number"),
+        (("5", "--batch", "0"), "--batch must be a positive number"),
+        (("5", "--jobs", "0"), "--jobs must be a positive number"),
+    ],
+)
+def test_it_refuses_bad_options_in_one_line(options, message):
+    with pytest.raises(CommandError, match=message) as refused:
+        generate(*options)
+    assert "\n" not in str(refused.value)
+    assert not Article.objects.exists()
+
+
+def test_it_never_reuses_a_number_after_a_story_is_deleted():
+    generate(6)
+    Article.objects.get(slug="generated-000002").delete()
+    out, _ = generate("--count", "3")
+    assert "Created 3 stories" in out
+    slugs = sorted(Article.objects.values_list("slug", flat=True))
+    assert slugs[-3:] == ["generated-000007", "generated-000008", "generated-000009"]
+    assert Article.objects.count() == 8
+
+
+def test_it_spreads_stories_over_the_years_newest_first():
+    generate(60, "--years", "3", "--batch", "7")
+    live = Article.objects.published().order_by("slug")
+    times = list(live.values_list("published_at", flat=True))
+    assert times == sorted(times, reverse=True)  # story 1 is the newest
+    span = times[0] - times[-1]
+    assert 2.5 * 365 < span.days <= 3 * 365
+    assert times[0] <= timezone.now()
+
+
+def test_its_tags_have_a_long_tail():
+    generate(400, "--batch", "100")
+    uses = sorted(
+        Tag.objects.annotate(n=models.Count("tagged_articles")).values_list(
+            "n", flat=True
+        ),
+        reverse=True,
+    )
+    assert len(uses) == 100  # a tag for every four stories
+    assert sum(uses) == TaggedArticle.objects.count()
+    assert uses[0] >= 5 * uses[len(uses) // 2]
+
+
+def test_several_languages_share_the_count_and_link_translations(client):
+    with override_settings(LANGUAGES=ALL_SIX):
+        out, _ = generate("--count", "30", "--language", "en,ru,hy", "--batch", "4")
+    assert "Created 30 stories in en, ru, hy" in out
+    counts = dict(
+        Article.objects.values_list("language").annotate(n=models.Count("pk"))
+    )
+    assert counts == {"en": 10, "ru": 10, "hy": 10}
+    translations = Article.objects.filter(translation_of__isnull=False)
+    # Stories 0 and 5 in each language but English translate English's.
+    assert translations.count() == 4
+    for story in translations.select_related("translation_of"):
+        original = story.translation_of
+        assert original.language == "en"
+        assert story.slug[len("generated-ru-") :][:6] == original.slug[-6:]
+        assert story.section_id == original.section_id
+        assert story.published_at > original.published_at
+    assert SearchDocument.objects.count() == 30
+    story = translations.filter(language="ru").first()
+    page = client.get(story.translation_of.get_absolute_url())
+    assert page.status_code == 200
+    assert story.get_absolute_url() in page.content.decode()

@@ -140,7 +140,7 @@ def test_a_new_story_ages_every_list_it_enters_and_no_other(client, newsroom):
         reverse("articles:feed"),
         reverse("articles:section-feed", args=[newsroom["politics"].slug]),
         reverse("articles:api-articles"),
-        "/sitemap-stories.xml",
+        # Its month's sitemap part: tests/test_sitemaps.py.
     ]
     untouched = [
         # Shares the new story's tag: its related block takes it in when the

@@ -2,7 +2,7 @@
 back appear on no public response."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 LISTS_NO_STORY = (
     "/support/",
     "/robots.txt",
+    "/sitemap.xml",  # an index of parts: months, sections, tags
     "/sitemap-sections.xml",
     "/sitemap-tags.xml",
 )
@@ -45,6 +46,7 @@ def public_urls(visible, section, author, outlet, code):
             ]
         ]
         home = reverse("articles:home")
+        month = f"{visible.published_at.astimezone(UTC):%Y-%m}"
         pages = [
             home,
             visible.get_absolute_url(),
@@ -60,7 +62,7 @@ def public_urls(visible, section, author, outlet, code):
                 f"{home}{name}"
                 for name in [
                     "sitemap.xml",
-                    "sitemap-stories.xml",
+                    f"sitemap-stories-{month}.xml",
                     "sitemap-sections.xml",
                     "sitemap-tags.xml",
                     "sitemap-news.xml",

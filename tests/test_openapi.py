@@ -2,6 +2,7 @@
 no request a fuzzer derives from it answered with a 5xx."""
 
 import copy
+from urllib.parse import parse_qs, urlsplit
 
 import jsonschema_rs
 import pytest
@@ -124,6 +125,7 @@ def test_it_names_every_filter_of_the_archive_and_the_paging():
     assert [p["name"] for p in named] == [
         *ArticleFilter.base_filters,
         "page",
+        "cursor",
         "page_size",
     ]
     assert {p["in"] for p in named} == {"query"}
@@ -158,6 +160,42 @@ def test_a_filtered_list_matches_the_document(api_schema, demo):
     [found] = response.json()["results"]
     assert found["slug"] == story.slug
     assert found["modified_at"] > found["published_at"]
+
+
+def test_a_cursor_page_matches_the_document(api_schema, demo):
+    first = answer(api_schema, "getArticles", query={"page_size": 1}).json()
+    cursor = parse_qs(urlsplit(first["next"]).query)["cursor"][0]
+    response = answer(
+        api_schema, "getArticles", query={"page_size": 1, "cursor": cursor}
+    )
+    assert response.status_code == 200
+    page = response.json()
+    assert (page["count"], page["page"], page["pages"], page["next"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    newest_first = Article.objects.published().order_by("-published_at", "-pk")
+    assert [story["slug"] for story in first["results"] + page["results"]] == list(
+        newest_first.values_list("slug", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"cursor": "forged"}, "not one the API gave"),
+        ({"cursor": "x", "page": 1}, "not both"),
+        ({"page": 10_001, "page_size": 1}, "follow the next links"),
+    ],
+)
+def test_a_bad_cursor_or_a_page_past_numbers_matches_the_document(
+    api_schema, query, message
+):
+    response = answer(api_schema, "getArticles", query=query)
+    assert response.status_code == 400
+    assert message in response.json()["error"]
 
 
 def test_a_page_past_the_last_matches_the_document(api_schema, demo):

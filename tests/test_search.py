@@ -517,9 +517,8 @@ def test_its_drop_down_lists_render_as_djangos_own_with_the_choice_kept(client):
     form = ArticleFilter({"outlet": "nino"}, queryset=Article.objects.all()).form
     assert form.is_valid()
     ours = form["outlet"].as_widget()
-    django = form["outlet"].as_widget(
-        forms.Select(choices=form.fields["outlet"].choices)
-    )
+    choices = [("", "Any outlet"), ("aziz", "Aziz"), ("nino", "Nino <Gogua> & Co")]
+    django = form["outlet"].as_widget(forms.Select(choices=choices))
     assertHTMLEqual(ours, django)
     assert '<option value="nino" selected>Nino &lt;Gogua&gt; &amp; Co</option>' in ours
     response = client.get("/search/?outlet=nino")

@@ -8,7 +8,7 @@ Azerbaijani or Turkish answers 200, and so does every page it links to.
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -141,7 +141,11 @@ def public_addresses(story):
         *(reverse("articles:tag-feed-atom", args=[tag.slug]) for tag in tags),
         # The sitemaps of the story's edition: another's have no stories.
         url_in(story.edition, "articles:sitemap"),
-        url_in(story.edition, "articles:sitemap-section", "stories"),
+        url_in(
+            story.edition,
+            "articles:sitemap-stories-month",
+            f"{story.published_at.astimezone(UTC):%Y-%m}",
+        ),
         url_in(story.edition, "articles:sitemap-section", "sections"),
         url_in(story.edition, "articles:sitemap-section", "tags"),
         url_in(story.edition, "articles:sitemap-section", "authors"),

@@ -243,8 +243,8 @@ class MembershipPromptAdmin(PromptFiguresMixin, HistoryAdmin):
     formfield_overrides = ZONED_TIMES
     list_editable = ["is_active", "priority"]
     search_fields = ["name", "heading", "body"]
-    autocomplete_fields = ["sections", "outlets"]
-    filter_horizontal = ["tags"]
+    # Tags may number thousands: typed, never listed in full.
+    autocomplete_fields = ["sections", "tags", "outlets"]
     readonly_fields = ["rendered_preview"]
     inlines = [PromptVariantInline]
     fieldsets = [

@@ -15,7 +15,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from articles import search as story_search
 from articles.html import body_pieces, split_blocks
 from articles.models import Article, Byline, Correction, Embed, Image, Outlet
 
@@ -23,6 +22,13 @@ from .catalog import ScriptCatalogMixin
 from .chooser import StoryMediaMixin
 from .desk import DeskMixin
 from .history import HistoryAdmin
+from .listing import (
+    ArchivePaginator,
+    AuthorListFilter,
+    StoryChangeList,
+    TagListFilter,
+    story_search_results,
+)
 from .media import thumbnail
 from .translations import EditionFilter, PrefilledBylineMixin, TranslationsMixin
 from .widgets import ZONED_TIMES, TagsWidget, compact, say_what_to_choose
@@ -89,14 +95,6 @@ class InlineInOurWords(InlineAdminFormSet):
         return json.dumps(data)
 
 
-class TagFilter(admin.RelatedFieldListFilter):
-    """Names the filter "By tags", as the others are named, not "By Tags"."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = _("tags")
-
-
 # Why a story opens read-only for someone who may read it, by its state.
 READ_ONLY_BECAUSE = {
     State.REVIEW: _("In review: an editor decides now."),
@@ -131,12 +129,31 @@ class ArticleAdmin(
         "updated",
     ]
     list_display_links = ["headline"]
-    list_filter = [StateFilter, "section", "outlet", EditionFilter, ("tags", TagFilter)]
+    # Tags and authors may number thousands: their filters offer the most
+    # used and a box for any other (listing.py).
+    list_filter = [
+        StateFilter,
+        "section",
+        "outlet",
+        EditionFilter,
+        TagListFilter,
+        AuthorListFilter,
+    ]
     list_select_related = ["section", "outlet", "lead_image"]
-    # The body, tags and embeds are searched through the search documents
-    # (get_search_results): a LIKE over every body is ten times slower on
-    # PostgreSQL, whose documents have a GIN index.
-    search_fields = ["headline", "standfirst", "slug"]
+    # At a million stories: no count of the whole table on every view, nor a
+    # count per filter choice (listing.ArchivePaginator).
+    paginator = ArchivePaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    # Searched through the search documents (get_search_results): headline,
+    # standfirst, body, tags and embeds by their GIN index on PostgreSQL, a
+    # LIKE over every body being ten times slower. These serve only a search
+    # with no words in it (punctuation).
+    search_fields = ["headline", "slug"]
+    search_help_text = _(
+        "Whole words of the headline, text, tags or embeds; or a story's "
+        "address, link or number."
+    )
     date_hierarchy = "published_at"
     autocomplete_fields = ["section", "outlet", "translation_of"]
     formfield_overrides = {
@@ -241,13 +258,20 @@ class ArticleAdmin(
             render_to_string("articles/_story_body.html", {"body": pieces}),
         )
 
+    def get_changelist(self, request, **kwargs):
+        return StoryChangeList
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Links made before the tag filter took names (?tags__id__exact=7).
+        if lookup == "tags__id__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
     def get_search_results(self, request, queryset, search_term):
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        documents = story_search.documents_matching(search_term, queryset.db)
-        if documents is None:
-            return found, duplicates
-        in_text = queryset.filter(pk__in=documents.values("article_id"))
-        return found | in_text, duplicates
+        found = story_search_results(queryset, search_term)
+        if found is None:
+            return super().get_search_results(request, queryset, search_term)
+        return found, False
 
     # The form.
 

@@ -1,12 +1,19 @@
 """The stories generate_articles writes: their sections, outlets, authors, tags
-and pictures (a Cast), and their words.
+and pictures (a Cast), when each is published (a Timeline), and their words.
 
 In English from the word lists below, in the site's other languages from
 articles/management/generated_text/, with people's names from Faker.
+
+Story number n has the same section, outlet, status and time in every language
+(its skeleton, drawn from the seed and n alone), so a generated translation of
+story n reads as the same story in another edition. Tags and bylines follow a
+long tail: a few tags and staff writers on many stories, most on a few.
 """
 
+import itertools
 import random
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +33,16 @@ SLUG_PREFIX = "generated-"
 SLUG_LENGTH = 100
 # One story in this many is left as a draft, so drafts are in the mix.
 DRAFT_EVERY = 50
+# One in this many is scheduled: published, at a time in the next fortnight.
+SCHEDULED_EVERY = 200
+SCHEDULED_AT = DRAFT_EVERY * 2 + 1  # never a draft's number, nor a translation's
+# One story in this many, in other languages than English, translates the
+# English story of its number (generate_articles links them).
+TRANSLATED_EVERY = 5
+# Authors per language: one for every 20 stories, within these bounds.
+MIN_AUTHORS, MAX_AUTHORS = 5, 5000
+# Rows read or written in one statement.
+CHUNK = 1000
 SECTIONS = ["News", "Politics", "Society", "Economy", "Photo report", "Opinion"]
 PLACES = [
     "Tbilisi", "Baku", "Yerevan", "Sukhumi", "Tskhinvali", "Stepanakert", "Batumi",
@@ -39,53 +56,14 @@ TOPICS = [
 FIRST = ["Nino", "Elnur", "Anahit", "Giorgi", "Leyla", "Armen", "Mariam", "Rauf"]
 LAST = ["Beridze", "Aliyeva", "Petrosyan", "Kapanadze", "Huseynov", "Sargsyan"]
 WORDS = [
-    "residents",
-    "officials",
-    "said",
-    "the",
-    "government",
-    "week",
-    "council",
-    "ministry",
-    "protest",
-    "city",
-    "village",
-    "road",
-    "water",
-    "report",
-    "journalists",
-    "police",
-    "court",
-    "decision",
-    "opposition",
-    "budget",
-    "schools",
-    "hospital",
-    "workers",
-    "families",
-    "border",
-    "election",
-    "campaign",
-    "vote",
-    "statement",
-    "according",
-    "to",
-    "local",
-    "sources",
-    "activists",
-    "investigation",
-    "winter",
-    "prices",
-    "salaries",
-    "rally",
-    "square",
-    "evening",
-    "morning",
-    "district",
-    "region",
-    "law",
-    "draft",
-]
+    "residents", "officials", "said", "the", "government", "week", "council",
+    "ministry", "protest", "city", "village", "road", "water", "report",
+    "journalists", "police", "court", "decision", "opposition", "budget", "schools",
+    "hospital", "workers", "families", "border", "election", "campaign", "vote",
+    "statement", "according", "to", "local", "sources", "activists",
+    "investigation", "winter", "prices", "salaries", "rally", "square", "evening",
+    "morning", "district", "region", "law", "draft"
+]  # fmt: skip
 
 
 def slug_prefix(code):
@@ -93,8 +71,54 @@ def slug_prefix(code):
     return SLUG_PREFIX if code == ENGLISH else f"{SLUG_PREFIX}{code}-"
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """When story n is published: a run's stories, numbered from `first`,
+    spread back from `anchor` `spacing` apart (the newest first, as an archive
+    reads), each at a time of its own. Each run spreads its stories over the
+    whole span, so an archive grown run by run is as dense in every year."""
+
+    anchor: datetime
+    spacing: timedelta
+    first: int = 0
+    seed: int = 1
+
+    @classmethod
+    def over(cls, years, first, count, anchor, seed=1):
+        """Stories numbered `first` on, `count` of them, over `years` years."""
+        span = timedelta(days=365.25 * years)
+        return cls(anchor, span / max(1, count), first, seed)
+
+    def skeleton(self, n):
+        """Story n's own draws, the same in every language."""
+        return random.Random(self.seed * 1_000_003 + n)
+
+    def published_at(self, n, skeleton):
+        """None for a draft; a time to come for a scheduled story."""
+        if n % DRAFT_EVERY == DRAFT_EVERY - 1:
+            return None
+        if n % SCHEDULED_EVERY == SCHEDULED_AT:
+            return self.anchor + timedelta(hours=skeleton.uniform(1, 14 * 24))
+        moment = self.anchor - self.spacing * (n - self.first + skeleton.random())
+        return min(moment, self.anchor - timedelta(minutes=7))
+
+
+def zipf(count):
+    """Cumulative weights of a long tail: the first of `count` items chosen
+    about twice as often as the second, three times as often as the third."""
+    return list(itertools.accumulate(1 / (rank + 1) for rank in range(count)))
+
+
+def chunked(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 class Cast:
     """The sections, outlets, authors, tags and pictures stories are made from."""
+
+    code = ENGLISH
 
     @classmethod
     def build(cls, rng, count, *args):
@@ -113,44 +137,70 @@ class Cast:
             slug=f"{SLUG_PREFIX}partner", defaults={"name": "Partner Network"}
         )
         cast.outlets = [house] * 4 + [partner]
-        cast.authors = [
-            Author.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-            for slug, name in cast.author_names(max(5, count // 20))
-        ]
+        wanted = min(MAX_AUTHORS, max(MIN_AUTHORS, count // 20))
+        cast.authors = authors_named(list(cast.author_names(wanted)))
+        cast.author_weights = zipf(len(cast.authors))
         cast.tags = tags_named(cast.tag_names(max(20, count // 4)))
+        cast.tag_weights = zipf(len(cast.tags))
         cast.pictures = [picture(name) for name in sorted(placeholders.PLACEHOLDERS)]
         return cast
 
     def author_names(self, count):
         """(slug, name) of each author: the same each run, found by the slug."""
         for n in range(count):
-            yield (
-                f"{SLUG_PREFIX}author-{n}",
-                f"{FIRST[n % len(FIRST)]} {LAST[n % len(LAST)]}",
-            )
+            first = FIRST[n % len(FIRST)]
+            last = LAST[(n // len(FIRST) + n) % len(LAST)]
+            yield f"{SLUG_PREFIX}author-{n}", f"{first} {last}"
 
     def tag_names(self, count):
-        return [f"{p} {t}" for p in PLACES for t in TOPICS][:count]
+        """A topic in a place, then the same in each year: the long tail."""
+        subjects = [f"{p} {t}" for p in PLACES for t in TOPICS]
+        random.Random(f"{SLUG_PREFIX}tags").shuffle(subjects)
+        return tag_names_in_years(subjects, count)
 
     def story_tags(self, rng, story):
-        return rng.sample(self.tags, 3)
+        return self.some_tags(rng, rng.randint(2, 4))
 
-    def story(self, rng, n, now):
+    def some_tags(self, rng, count, first=None):
+        """`count` different tags, the most used the most often."""
+        tags = [first] if first else []
+        while len(tags) < count:
+            tag = rng.choices(self.tags, cum_weights=self.tag_weights)[0]
+            if tag not in tags:
+                tags.append(tag)
+        return tags
+
+    def byline(self, rng):
+        """One author, or two for a story in three."""
+        first, second = rng.choices(self.authors, cum_weights=self.author_weights, k=2)
+        return [first] if rng.random() < 2 / 3 or first == second else [first, second]
+
+    def skeleton(self, timeline, n):
+        """Section, outlet, status and time of story n, as in every language."""
+        draws = timeline.skeleton(n)
+        section = self.sections[draws.randrange(len(self.sections))]
+        outlet = self.outlets[draws.randrange(len(self.outlets))]
+        published_at = timeline.published_at(n, draws)
+        return {
+            "section": section,
+            "outlet": outlet,
+            "original_url": "" if outlet.is_house else f"https://partner.example/{n}",
+            "status": Article.Status.PUBLISHED
+            if published_at
+            else Article.Status.DRAFT,
+            "published_at": published_at,
+        }
+
+    def story(self, rng, n, timeline):
         place, topic = rng.choice(PLACES), rng.choice(TOPICS)
-        draft = n % DRAFT_EVERY == DRAFT_EVERY - 1
-        outlet = rng.choice(self.outlets)
         return Article(
             headline=f"{place}: {sentence(rng, 6).rstrip('.')} over {topic}",
             slug=f"{SLUG_PREFIX}{n + 1:06d}",
             standfirst=sentence(rng, 24),
             body=body(rng),
-            section=rng.choice(self.sections),
-            outlet=outlet,
-            original_url="" if outlet.is_house else f"https://partner.example/{n}",
             lead_image=rng.choice(self.pictures) if self.pictures else None,
-            status=Article.Status.DRAFT if draft else Article.Status.PUBLISHED,
-            published_at=None if draft else now - timedelta(hours=n, minutes=7),
             language=ENGLISH,
+            **self.skeleton(timeline, n),
         )
 
 
@@ -196,22 +246,28 @@ class LanguageCast(Cast):
 
     def tag_names(self, count):
         self.subjects = self.subjects[:count]
-        return [self.tag_name(place, topic) for place, topic in self.subjects]
+        names = [self.tag_name(place, topic) for place, topic in self.subjects]
+        return tag_names_in_years(names, count)
 
     def tag_name(self, place, topic):
         return self.capitalised(self.text.tag.format(topic=topic[0], place_in=place[1]))
 
     def story_tags(self, rng, story):
-        """The tag of the story's own topic and place, and two others."""
-        own = self.own_tags.pop(story.slug)
-        tags = rng.sample(self.tags, 3)
-        return tags if own in tags else [own, *tags[1:]]
+        """The tag of the story's own topic and place, and one to three others."""
+        return self.some_tags(rng, rng.randint(2, 4), self.own_tags.pop(story.slug))
 
-    def story(self, rng, n, now):
+    def skeleton(self, timeline, n):
+        """As in English; a translation published an hour or a few after it."""
+        skeleton = super().skeleton(timeline, n)
+        published_at = skeleton["published_at"]
+        if n % TRANSLATED_EVERY == 0 and published_at:
+            later = published_at + timedelta(hours=1 + n % 6)
+            skeleton["published_at"] = min(later, timeline.anchor)
+        return skeleton
+
+    def story(self, rng, n, timeline):
         self.fake.random = rng
         place, topic = rng.choice(self.subjects)
-        draft = n % DRAFT_EVERY == DRAFT_EVERY - 1
-        outlet = rng.choice(self.outlets)
         headline = self.headline(rng, place, topic)
         slug = slugs.slugify(f"{self.prefix}{n + 1:06d} {headline}", SLUG_LENGTH)
         self.own_tags[slug] = self.tag_by_name[self.tag_name(place, topic)]
@@ -223,13 +279,9 @@ class LanguageCast(Cast):
                 for _ in range(rng.randint(1, 2))
             ),
             body=self.body(rng, place, topic),
-            section=rng.choice(self.sections),
-            outlet=outlet,
-            original_url="" if outlet.is_house else f"https://partner.example/{n}",
             lead_image=rng.choice(self.pictures) if self.pictures else None,
-            status=Article.Status.DRAFT if draft else Article.Status.PUBLISHED,
-            published_at=None if draft else now - timedelta(hours=n, minutes=7),
             language=self.code,
+            **self.skeleton(timeline, n),
         )
 
     def capitalised(self, text):
@@ -292,21 +344,59 @@ class LanguageCast(Cast):
         return "".join(blocks)
 
 
+def tag_names_in_years(names, count):
+    """`names`, then each of them in each of the last ten years ("Baku
+    elections 2019"), the first `count` of them."""
+    year = datetime.now().year
+    in_years = (f"{name} {year - back}" for back in range(10) for name in names)
+    return list(itertools.islice(itertools.chain(names, in_years), count))
+
+
+def authors_named(names):
+    """The authors of these (slug, name), in that order, made where missing."""
+    have = {}
+    for chunk in chunked(slug for slug, _ in names):
+        have.update(Author.objects.in_bulk(chunk, field_name="slug"))
+    Author.objects.bulk_create(
+        Author(slug=slug, name=name) for slug, name in names if slug not in have
+    )
+    for chunk in chunked(slug for slug, _ in names if slug not in have):
+        have.update(Author.objects.in_bulk(chunk, field_name="slug"))
+    return [have[slug] for slug, _ in names]
+
+
 def tags_named(names):
-    """The tags named `names`, in name order, made where missing.
+    """The tags named `names`, in that order, made where missing.
 
     A new tag's slug is its name in Latin letters (articles.slugs), numbered
     past the slugs other tags hold: names in two languages can share one
     ("Gəncədə enerji" and "Gence'de enerji" are both gencede-enerji).
     """
-    have = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+    have = {}
+    for chunk in chunked(names):
+        have.update(Tag.objects.in_bulk(chunk, field_name="name"))
+    missing = [name for name in dict.fromkeys(names) if name not in have]
+    addresses = {name: Tag.address(name) for name in missing}
+    taken = set()
+    for chunk in chunked(set(addresses.values())):
+        taken.update(Tag.objects.filter(slug__in=chunk).values_list("slug", flat=True))
     length = Tag._meta.get_field("slug").max_length
-    for name in names:
-        if name not in have:
-            slug = slugs.unique_slug(Tag.objects.all(), name, length, "tag")
-            Tag.objects.create(name=name, slug=slug)
-            have.add(name)
-    return list(Tag.objects.filter(name__in=names))
+    new = []
+    for name in missing:
+        slug = addresses[name]
+        if slug in taken:  # numbered past other tags' and this call's
+            prefix = Tag.objects.filter(slug__startswith=slug[: length - 4])
+            taken.update(prefix.values_list("slug", flat=True))
+            number = 2
+            while slugs.numbered(slug, number, length) in taken:
+                number += 1
+            slug = slugs.numbered(slug, number, length)
+        taken.add(slug)
+        new.append(Tag(name=name, slug=slug))
+    Tag.objects.bulk_create(new)
+    for chunk in chunked(missing):
+        have.update(Tag.objects.in_bulk(chunk, field_name="name"))
+    return [have[name] for name in dict.fromkeys(names)]
 
 
 def picture(name):

@@ -19,6 +19,8 @@ from .security import (
     StaffSession,
 )
 from .site import Author, Outlet, Section
+from .sitemap import SitemapMonth
+from .sitemap_lists import SitemapEntry, SitemapPart
 from .tags import Tag, TaggedArticle
 from .translated import SectionTranslation, SupportText, TierTranslation
 
@@ -46,6 +48,9 @@ __all__ = [
     "SecurityEvent",
     "Section",
     "SectionTranslation",
+    "SitemapEntry",
+    "SitemapMonth",
+    "SitemapPart",
     "StaffProfile",
     "StaffSession",
     "SupportText",

@@ -3,7 +3,8 @@
 Article.objects.published() is the only way public code reads stories; the
 rest narrow it or fetch what a page needs up front. The queryset reaches
 Article and Byline through self.model; of the other models it reads only the
-lockdown, which holds scheduled stories back.
+lockdown, which holds scheduled stories back, and, for related stories, the
+shortlist of articles.models.related.
 """
 
 from django.db import models
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from articles import editions
 
+from . import related
 from .security import Lockdown
 
 
@@ -83,15 +85,19 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def related_to(self, story):
-        """Stories sharing tags with `story`, most tags in common first, then newest.
+        """Stories sharing tags with `story`, most tags in common first, then
+        newest, then the higher id: at most RELATED_SHORTLIST of them.
 
-        One query: it reads the story's prefetched tags, and only what a link
-        to a related story shows (grouping whole stories, bodies and all, is
-        what made it slow).
+        Chosen from a shortlist whose cost does not grow with the archive
+        (articles.models.related says when it can differ from counting over
+        every story). One query: it reads the story's prefetched tags, and only
+        what a link to a related story shows.
         """
         tag_ids = [tag.pk for tag in story.tags.all()]
+        if not tag_ids:
+            return self.none()
         return (
-            self.filter(tags__in=tag_ids)
+            self.filter(pk__in=related.shortlist(story, tag_ids), tags__in=tag_ids)
             .exclude(pk=story.pk)
             .select_related("section")
             .only(

@@ -60,8 +60,63 @@ class Tag(TagBase):
         return slug if i is None else slugs.numbered(slug, i + 1)
 
 
-class TaggedArticle(TaggedItemBase):
-    """A story's tag: the through table of Article.tags."""
+def published_time(story):
+    """The publication time rows linked to `story` carry: none unless published."""
+    return story.published_at if story.status == story.Status.PUBLISHED else None
+
+
+class StoryLinkQuerySet(models.QuerySet):
+    """Rows linking a story to its tags (TaggedArticle) or its authors (Byline),
+    each carrying the story's publication time so that a tag's or an author's
+    newest stories are an index range. The model names its story's foreign key
+    in `story_field`."""
+
+    def dated(self):
+        """Copy onto the rows their story's publication time (none while it is
+        not published): after writes that send no signals, such as
+        bulk_create, or a story's save."""
+        story_field = self.model.story_field
+        stories = self.model._meta.get_field(story_field).related_model
+        return self.update(
+            published_at=models.Subquery(
+                stories._base_manager.filter(
+                    pk=models.OuterRef(story_field),
+                    status=stories.Status.PUBLISHED,
+                ).values("published_at")
+            )
+        )
+
+
+class StoryLink(models.Model):
+    """A row linking a story to its tag or author, with the story's
+    publication time: a subclass names its story's foreign key in
+    `story_field`."""
+
+    published_at = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text=_(
+            "When the story was published (or is scheduled to be), copied from "
+            "it; empty while it is not published."
+        ),
+        verbose_name=_("published at"),
+    )
+
+    objects = StoryLinkQuerySet.as_manager()
+    published_time = staticmethod(published_time)
+
+    class Meta:
+        abstract = True
+
+
+class TaggedArticle(StoryLink, TaggedItemBase):
+    """A story's tag: the through table of Article.tags.
+
+    Each row carries its story's publication time, so that a tag's newest
+    stories are an index range whatever the size of the archive (related
+    stories: articles.models.related; tag listings: articles.listings). It
+    is written with the row and whenever the story is saved (articles.signals).
+    """
 
     tag = models.ForeignKey(
         Tag,
@@ -75,6 +130,7 @@ class TaggedArticle(TaggedItemBase):
         related_name="tagged_items",
         verbose_name=_("content object"),
     )
+    story_field = "content_object"
 
     class Meta:
         ordering = ["id"]
@@ -85,6 +141,17 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="one_tag_per_story"
             )
         ]
+        indexes = [
+            # A tag's newest published stories, read from the index alone, for
+            # related stories (articles.models.related): the rows of
+            # unpublished stories are left out.
+            models.Index(
+                fields=["tag", "-published_at", "-content_object"],
+                name="tagged_published_idx",
+                condition=models.Q(published_at__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.content_object_id} tagged {self.tag_id}"
+

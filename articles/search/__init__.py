@@ -15,8 +15,10 @@ alphabet, and list the newest first.
 The package, from the ground up: folding (pure text), index (writing the
 documents), query (finding and ranking; the sections, topics, authors and
 languages a reader names, and the names to suggest), snippets (excerpts),
-filters (the archive's FilterSet, which views and the API use). Views, the
-API, signals and commands import from here; nothing here imports them.
+filters (the archive's FilterSet, which views and the API use), suggestions
+(the names the form offers as a reader types) and views (its one endpoint,
+/search/suggest/). Views, the API, signals and commands import from here;
+nothing here imports them.
 """
 
 from .folding import fold, query_words

@@ -4,9 +4,10 @@ Readers name a section, topic, author or language as pages show them: by name,
 in any case and script ("Ukraine", "украина", "English", "Русский"), or by the
 slug or code in an address. Sections and languages are drop-down lists; topics
 and authors text boxes suggesting the names most used lately (a bounded number:
-an archive may hold thousands). A section or language that names nothing is a
-400; a topic or author typed that names nothing finds no story, and the page
-says why (FilterSet.unknown; the API answers it with a 400).
+an archive may hold thousands); outlets a drop-down list while they are few,
+else such a box (search.suggestions). A section, outlet or language that names
+nothing is a 400; a topic or author typed that names nothing finds no story,
+and the page says why (FilterSet.unknown; the API answers it with a 400).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -33,6 +34,7 @@ from .query import (
     suggested_authors,
     suggested_topics,
 )
+from .suggestions import LISTED_OUTLETS, listed_outlets, suggested_outlets
 
 MAX_QUERY_LENGTH = 200
 # Filters a story's search document applies as well as the story: it keeps
@@ -114,6 +116,21 @@ class SuggestingInput(forms.TextInput):
             "", '<option value="{}">', ((name,) for name in self.suggestions())
         )
         return box + format_html('<datalist id="{}">{}</datalist>', listed, names)
+
+
+class OutletInput(forms.Widget):
+    """The outlets as a drop-down list while the site has few of them
+    (LISTED_OUTLETS); past that, a text box suggesting those most used lately,
+    so the page stays as small however many partners an archive names."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        outlets = listed_outlets()
+        if len(outlets) <= LISTED_OUTLETS:
+            choices = [("", gettext("Any outlet")), *outlets]
+            shown = QuickSelect(self.attrs, choices)
+        else:
+            shown = SuggestingInput(suggested_outlets, self.attrs)
+        return shown.render(name, value, attrs, renderer)
 
 
 class DayInput(forms.DateInput):
@@ -251,6 +268,16 @@ class LanguageFilter(django_filters.CharFilter):
 class ArchiveForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, Unknown):
+                # Django ties an error to its box; a name that found nothing
+                # is no error, but the reader hears why just the same.
+                self.fields[name].widget.attrs.update(
+                    {
+                        "aria-invalid": "true",
+                        "aria-describedby": f"{self[name].auto_id}_error",
+                    }
+                )
         after = cleaned.get("published_after")
         before = cleaned.get("published_before")
         if after and before and after > before:
@@ -327,12 +354,11 @@ class ArticleFilter(django_filters.FilterSet):
             "No author is called “%(name)s”; check the spelling."
         ),
     )
-    outlet = django_filters.ModelChoiceFilter(
+    outlet = ChosenFilter(
         queryset=Outlet.objects.all(),
-        to_field_name="slug",
+        max_length=120,
         label=gettext_lazy("Outlet"),
-        empty_label=gettext_lazy("Any outlet"),
-        widget=QuickSelect,
+        widget=OutletInput,
     )
     language = LanguageFilter(
         label=gettext_lazy("Language"), max_length=35, widget=LanguageSelect
@@ -365,6 +391,17 @@ class ArticleFilter(django_filters.FilterSet):
             for name, value in data.items()
             if isinstance(value, Unknown)
         }
+
+    @property
+    def notices(self):
+        """[(bound field, [what the page says of it])] for each box whose value
+        was refused or found nothing, in the form's order."""
+        unknown = self.unknown
+        return [
+            (field, [*field.errors, *filter(None, [unknown.get(field.name)])])
+            for field in self.form
+            if field.errors or field.name in unknown
+        ]
 
     def searched_last(self, queryset, name, value):
         return queryset  # see filter_queryset

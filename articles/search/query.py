@@ -20,13 +20,21 @@ from .index import FOLDED, is_postgresql, text_config
 # Ranking reads the vector of every match it orders, and a common word can
 # match a third of the archive: only the most recent matches are ranked.
 RANKED_MATCHES = 200
-# A word in this share of the archive or more is found quickest by reading the
-# newest stories until enough match; a rarer one through the GIN index.
+# A word in this share of the archive or more is looked for first among the
+# newest stories (WALKED of them), where it is likely to be found enough times;
+# a rarer one through the GIN index.
 COMMON_SHARE = 0.25
+# The newest search documents a common word is looked for in: their vectors
+# are read one by one, so the work is bounded by this, not by the archive.
+WALKED = 2000
+# Matches the GIN index gives, newest first, before the stories' own filters
+# (the edition shown) pick from them: the stories' rows are read one by one.
+MATCHES_READ = 5000
 # Names a topic or author box suggests, read from the edition's most recent
 # stories: the work is the same however large the archive grows.
 SUGGESTIONS = 40
 SUGGESTED_FROM = 500
+SUGGESTED_AMONG = 5000
 # Rows read to find the one a name means; more share a name or an address
 # only by a rare accident.
 CANDIDATES = 10
@@ -50,7 +58,8 @@ def search(queryset, text, documents=None):
     RANKED_MATCHES most recent matches of what it is given. `documents`, where
     given, narrows the search documents as `queryset` narrows the published
     stories (lookups on SearchDocument; {} when `queryset` is every published
-    story): PostgreSQL then finds the matches without reading the stories.
+    story, or every story of an edition): PostgreSQL then finds the matches
+    from the documents, and reads only the stories of the newest of them.
     """
     words = query_words(text)
     if not words:
@@ -116,29 +125,63 @@ def _expected_matches(query, using):
 
 def _recent_matches(queryset, query, documents, common):
     """The ids of the RANKED_MATCHES most recent stories of `queryset` matching
-    `query` (a subquery).
+    `query` (a list, or a subquery): bounded work whatever the archive's size.
 
-    Which way is quick depends on how many stories match. When many do
-    (`common`), the newest stories are read in order until enough match.
-    Otherwise the GIN index finds every match and they are sorted by date:
-    from the search documents alone where `documents` narrows them as the
-    stories are narrowed, else with the stories (whose rows, read one by one
-    for a few thousand matches, cost more than the search itself).
+    A common word is looked for first among the WALKED newest documents: if
+    enough of them match, those are the most recent matches. Otherwise (or for
+    a rarer word) the GIN index finds the matches. Where `documents` narrows
+    the documents as the stories are narrowed, the MATCHES_READ newest matching
+    documents are read from them alone, and the stories' remaining filter (the
+    edition) picks from those; else the stories' filters (a topic, an author)
+    lead, and the planner starts from the fewer rows.
     """
     if common:
-        matches = queryset.filter(search_document__vector=query).order_by(
-            "-published_at"
-        )
-        return matches.values("pk")[:RANKED_MATCHES]
+        found = _walked_matches(queryset, query, documents)
+        if len(found) >= RANKED_MATCHES:
+            return found
     if documents is not None:
-        matches = SearchDocument.objects.using(queryset.db).filter(
-            vector=query, published_at__lte=timezone.now(), **documents
-        )
-        return matches.order_by("-published_at").values("article_id")[:RANKED_MATCHES]
+        return _candidate_matches(queryset, query, documents)
     matches = queryset.filter(search_document__vector=query).order_by(
-        "-search_document__published_at"
+        "-search_document__published_at", "-pk"
     )
-    return matches.values("pk")[:RANKED_MATCHES]
+    return matches.values_list("pk", flat=True)[:RANKED_MATCHES]
+
+
+def _newest_documents(queryset, documents):
+    """The live search documents, narrowed by `documents`, newest first (their
+    index, search_document_recent_idx, serves this order)."""
+    return (
+        SearchDocument.objects.using(queryset.db)
+        .filter(published_at__lte=timezone.now(), **(documents or {}))
+        .order_by("-published_at", "-article_id")
+        .values("article_id")
+    )
+
+
+def _walked_matches(queryset, query, documents):
+    """The most recent matches among the WALKED newest documents."""
+    walked = _newest_documents(queryset, documents)[:WALKED]
+    return list(_newest(queryset.filter(pk__in=walked, search_document__vector=query)))
+
+
+def _candidate_matches(queryset, query, documents):
+    """The most recent matches of `queryset` among the MATCHES_READ newest
+    documents matching `query` (documents alone: the GIN index, then a sort
+    of the narrow rows, without reading a story or a vector)."""
+    candidates = _newest_documents(queryset, documents).filter(vector=query)
+    # An order their index cannot give (it holds no NULL to place): PostgreSQL
+    # would otherwise read the documents in it, each vector in turn, and at a
+    # word rare among the newest read thousands of them (see _index_scans_only).
+    candidates = candidates.order_by(
+        F("published_at").desc(nulls_last=True), "-article_id"
+    )
+    return _newest(queryset.filter(pk__in=candidates[:MATCHES_READ]))
+
+
+def _newest(stories):
+    """The ids of the RANKED_MATCHES newest `stories` (a subquery)."""
+    ordered = stories.order_by("-published_at", "-pk")
+    return ordered.values_list("pk", flat=True)[:RANKED_MATCHES]
 
 
 def _rank(queryset, query, recent):
@@ -195,8 +238,16 @@ def is_capped(count, using="default"):
 
 
 def _recent_stories():
+    """The edition's SUGGESTED_FROM newest stories among the site's
+    SUGGESTED_AMONG newest (a subquery).
+
+    The site's newest are read down the index of publication times, a bounded
+    read; asked for the edition's at once, PostgreSQL, which cannot tell how
+    many stories a language has, may read every story and sort them."""
+    newest = Article.objects.published().order_by("-published_at").values("pk")
     return (
         Article.objects.published()
+        .filter(pk__in=newest[:SUGGESTED_AMONG])
         .in_edition()
         .order_by("-published_at")
         .values("pk")[:SUGGESTED_FROM]
