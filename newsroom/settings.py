@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp_webauthn",
     "articles",
+    # Moving in from WordPress: the import and the old addresses it keeps.
+    "articles.wordpress",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The edition the address names (/ru/…), before CommonMiddleware resolves it.
     "articles.serving.languages.EditionMiddleware",
+    # Old WordPress addresses: a 301 where the site has no page (a 404), and
+    # for WordPress's /?p=123 links before the home page answers them.
+    "articles.wordpress.middleware.OldAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
