@@ -154,4 +154,3 @@ class TaggedArticle(StoryLink, TaggedItemBase):
 
     def __str__(self):
         return f"{self.content_object_id} tagged {self.tag_id}"
-
