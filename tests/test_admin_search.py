@@ -96,3 +96,15 @@ def test_it_finds_a_story_by_its_address_link_or_number(editor_in):
         assert headlines(response) == ["Протест в Баку"], typed
     response, _ = searched(editor_in, str(story.pk))
     assert headlines(response) == ["Протест в Баку"]
+
+
+def test_its_box_has_a_visible_label_and_counts_what_it_found(editor_in):
+    make_article(headline="Протест в Баку")
+    make_article(headline="Elsewhere")
+    response = editor_in.get(admin_url(Article), {"q": "Баку"})
+    page = response.content.decode()
+    label = re.search(r'<label for="searchbar">(.*?)</label>', page, re.S).group(1)
+    # Words a sighted editor reads, not only an icon's alternative text.
+    assert re.sub(r"<[^>]+>", "", label).strip() == "Search stories"
+    assert 'aria-describedby="searchbar_helptext"' in page
+    assert re.search(r"1 result\s*\(", page)
