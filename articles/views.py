@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from articles import api, paging, prompts, seo
+from articles import api, editions, paging, prompts, seo
 from articles import search as story_search
 from articles.context_processors import chrome, section_description, section_name
 from articles.html import body_pieces, split_blocks
@@ -148,10 +148,11 @@ def search(request):
     # topics and outlets most used (read as names, not rows: their kinds).
     depend_on(LATEST, "people", "tags", "outlets")
     # The edition's stories, or those of the language the reader asked for.
-    stories = Article.objects.published().for_listing()
-    if not request.GET.get("language"):
-        stories = stories.in_edition()
-    filterset = ArticleFilter(request.GET, queryset=stories)
+    filterset = ArticleFilter(
+        request.GET,
+        queryset=Article.objects.published().for_listing(),
+        edition=editions.active(),
+    )
     valid = filterset.is_valid()
     # The bare form (the address most visited) lists no story: counting the
     # whole archive would cost more than the rest of the page.

@@ -179,17 +179,35 @@ def test_a_common_word_missing_from_the_newest_stories_is_still_found(
     assert headlines(client.get("/ru/search/?q=гавань")) == [old.headline]
 
 
-def test_on_postgresql_it_reads_a_bounded_number_of_matches(client, monkeypatch):
-    # Past MATCHES_READ matches in every edition, the edition's older ones
-    # are not reached: the cost stays bounded, the newest are what readers see.
-    monkeypatch.setattr(search_query, "COMMON_SHARE", 2.0)
+@WAYS
+def test_an_editions_older_match_is_found_past_other_editions_newer_ones(
+    client, monkeypatch, common_share
+):
+    # The documents keep their story's language: the newest matches read are
+    # the edition's own, however many newer stories of other editions match.
+    monkeypatch.setattr(search_query, "COMMON_SHARE", common_share)
     monkeypatch.setattr(search_query, "MATCHES_READ", 2)
+    monkeypatch.setattr(search_query, "WALKED", 2)
     older = make_article(
         headline="Tbilisi talks", published_at=timezone.now() - timedelta(days=2)
     )
-    make_stories(2, "Tbilisi ბაზარი", language="ka")
+    make_stories(3, "Tbilisi ბაზარი", language="ka")
     analyse()
-    found = headlines(client.get("/search/?q=tbilisi"))
-    assert found == ([] if POSTGRESQL else [older.headline])
-    monkeypatch.setattr(search_query, "MATCHES_READ", 3)
     assert headlines(client.get("/search/?q=tbilisi")) == [older.headline]
+    # Within an edition the read stays bounded: its newest matches are shown.
+    in_georgian = headlines(client.get("/ka/search/?q=tbilisi"))
+    assert in_georgian == (
+        ["Tbilisi ბაზარი 0", "Tbilisi ბაზარი 1"]
+        if POSTGRESQL
+        else ["Tbilisi ბაზარი 0", "Tbilisi ბაზარი 1", "Tbilisi ბაზარი 2"]
+    )
+    asked = headlines(client.get("/search/?q=tbilisi&language=ka"))
+    assert asked == in_georgian
+
+
+def test_a_document_follows_its_storys_language():
+    story = make_article(headline="Гавань", language="ru")
+    assert SearchDocument.objects.get(article=story).language == "ru"
+    story.language = "az-Latn"
+    story.save()
+    assert SearchDocument.objects.get(article=story).language == "az-Latn"

@@ -38,6 +38,10 @@ class SearchDocument(models.Model):
     # PostgreSQL orders matches by it without reading the stories' rows. Only
     # an ordering hint: published() still decides what readers see.
     published_at = models.DateTimeField(null=True, blank=True)
+    # The story's language: a search in one edition narrows the documents by
+    # it (editions.stories_in names the field alike), so the newest matches
+    # read are that edition's, however many other editions' stories match.
+    language = models.CharField(max_length=35, blank=True, default="")
 
     class Meta:
         ordering = ["article"]

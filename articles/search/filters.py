@@ -38,8 +38,8 @@ from .suggestions import LISTED_OUTLETS, listed_outlets, suggested_outlets
 
 MAX_QUERY_LENGTH = 200
 # Filters a story's search document applies as well as the story: it keeps
-# the story's section and publication time under the same names.
-DOCUMENT_FILTERS = {"section", "published_after", "published_before"}
+# the story's section, language and publication time under the same names.
+DOCUMENT_FILTERS = {"section", "language", "published_after", "published_before"}
 
 
 class QuickSelect(forms.Select):
@@ -210,10 +210,10 @@ class NamedFilter(django_filters.Filter):
     field_class = NamedField
 
     def lookups(self, rows):
-        """This filter for `rows`, as lookups on a story (or search document)."""
+        """This filter for `rows`, as a condition on a story (or search document)."""
         if len(rows) == 1:
-            return {self.field_name: rows[0]}
-        return {f"{self.field_name}__in": rows}
+            return Q(**{self.field_name: rows[0]})
+        return Q(**{f"{self.field_name}__in": rows})
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -221,9 +221,9 @@ class NamedFilter(django_filters.Filter):
         if isinstance(value, Unknown):
             return qs.none()
         if len(value) == 1:
-            return qs.filter(**self.lookups(value))
+            return qs.filter(self.lookups(value))
         # Namesakes: each story once, however many of them wrote it.
-        related = qs.model._base_manager.filter(**self.lookups(value))
+        related = qs.model._base_manager.filter(self.lookups(value))
         return qs.filter(pk__in=related.values("pk"))
 
 
@@ -257,12 +257,14 @@ class LanguageFilter(django_filters.CharFilter):
 
     field_class = LanguageField
 
+    def lookups(self, code):
+        """This filter for `code`, as a condition on a story (or search document)."""
+        return editions.written_in(code)
+
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        return qs.filter(
-            Q(language__iexact=value) | Q(language__istartswith=f"{value}-")
-        )
+        return qs.filter(self.lookups(value))
 
 
 class ArchiveForm(forms.Form):
@@ -299,21 +301,21 @@ class DayFilter(django_filters.DateFilter):
     """
 
     def lookups(self, day):
-        """This filter for `day`, as lookups on a publication time."""
+        """This filter for `day`, as a condition on a publication time."""
         # The first and last days bound nothing, and their midnights in a
         # time zone far from UTC lie outside the dates Python can hold.
         if self.lookup_expr == "lte":
             if day == date.max:
-                return {}
-            return {f"{self.field_name}__lt": _midnight(day + timedelta(days=1))}
+                return Q()
+            return Q(**{f"{self.field_name}__lt": _midnight(day + timedelta(days=1))})
         if day == date.min:
-            return {}
-        return {f"{self.field_name}__gte": _midnight(day)}
+            return Q()
+        return Q(**{f"{self.field_name}__gte": _midnight(day)})
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        return qs.filter(**self.lookups(value))
+        return qs.filter(self.lookups(value))
 
 
 def _midnight(day):
@@ -381,6 +383,12 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
         form = ArchiveForm
 
+    def __init__(self, data=None, *args, edition=None, **kwargs):
+        """`edition`: the edition whose stories are searched when no language is
+        asked for (the search page's); None for every language (the API)."""
+        super().__init__(data, *args, **kwargs)
+        self.edition = edition
+
     @property
     def unknown(self):
         """{filter name: what the page says} for each name typed that names
@@ -412,13 +420,25 @@ class ArticleFilter(django_filters.FilterSet):
         # The words go last: search ranks what the other filters leave.
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
+        edition = self.edition_searched(data)
+        queryset = queryset.filter(edition)
         return search(
-            queryset, data.get("q") or "", documents=self.document_lookups(data)
+            queryset,
+            data.get("q") or "",
+            documents=self.document_lookups(data, edition),
         )
 
-    def document_lookups(self, data):
-        """The filters applied, as lookups on the search documents; None where
-        one of them has no counterpart there."""
+    def edition_searched(self, data):
+        """The condition of the edition searched when no language is asked for
+        (an empty one for every language)."""
+        if self.edition is None or data.get("language"):
+            return Q()
+        return editions.stories_in(self.edition)
+
+    def document_lookups(self, data, edition):
+        """The filters applied and the `edition` searched, as one condition on
+        the search documents (which keep the fields they name); None where a
+        filter has no counterpart there."""
         applied = {
             name: self.filters[name]
             for name in self.filters
@@ -426,7 +446,7 @@ class ArticleFilter(django_filters.FilterSet):
         }
         if not applied.keys() <= DOCUMENT_FILTERS:
             return None
-        lookups = {}
+        condition = edition
         for name, each in applied.items():
-            lookups.update(each.lookups(data[name]))
-        return lookups
+            condition &= each.lookups(data[name])
+        return condition

@@ -82,7 +82,7 @@ def index_articles(article_ids, using="default"):
             [document.for_sqlite() for document in documents],
             update_conflicts=True,
             unique_fields=["article"],
-            update_fields=["text", "folded", "section", "published_at"],
+            update_fields=["text", "folded", "section", "published_at", "language"],
         )
     return len(documents)
 
@@ -107,6 +107,7 @@ def _document(row, tag_names, embed_texts):
         text=" ".join(filter(None, [standfirst, body_text, *embed_text])),
         section_id=section_id,
         published_at=published_at if status == Article.Status.PUBLISHED else None,
+        language=language,
         config=text_config(language),
     )
 
@@ -133,6 +134,7 @@ class _Document:
     text: str  # what snippets are cut from
     section_id: int
     published_at: datetime | None
+    language: str
     config: str  # the language's text search configuration
 
     def for_sqlite(self):
@@ -143,6 +145,7 @@ class _Document:
             folded=fold(words),
             section_id=self.section_id,
             published_at=self.published_at,
+            language=self.language,
         )
 
 
@@ -178,28 +181,31 @@ def _weighted(field, weight):
 # words are parameters.
 _UPSERT = """
     INSERT INTO {table} AS document
-        (article_id, text, folded, section_id, published_at, vector)
-    SELECT story.id, story.text, '', story.section_id, story.published_at, {vector}
+        (article_id, text, folded, section_id, published_at, language, vector)
+    SELECT story.id, story.text, '', story.section_id, story.published_at,
+        story.language, {vector}
     FROM unnest(
         %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-        %s::bigint[], %s::timestamptz[], %s::text[], {folded_arrays}
+        %s::bigint[], %s::timestamptz[], %s::text[], %s::text[], {folded_arrays}
     ) AS story(
         id, headline, standfirst, body, extra, text, section_id, published_at,
-        config, {folded_columns}
+        language, config, {folded_columns}
     )
     ON CONFLICT (article_id) DO UPDATE SET
         text = excluded.text,
         folded = excluded.folded,
         section_id = excluded.section_id,
         published_at = excluded.published_at,
+        language = excluded.language,
         vector = excluded.vector
     -- A document already up to date is left as it is: rewriting it would
     -- leave a dead copy behind, and rebuilding every document would double
     -- the table and its GIN index.
     WHERE (document.text, document.section_id, document.published_at,
-           document.vector)
+           document.language, document.vector)
         IS DISTINCT FROM (excluded.text, excluded.section_id,
-                          excluded.published_at, excluded.vector)
+                          excluded.published_at, excluded.language,
+                          excluded.vector)
 """.format(  # noqa: S608
     table=SearchDocument._meta.db_table,
     folded_arrays=", ".join("%s::text[]" for _ in WEIGHTS),

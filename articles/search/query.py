@@ -57,9 +57,10 @@ def search(queryset, text, documents=None):
     Apply it after every other filter: on PostgreSQL it keeps the
     RANKED_MATCHES most recent matches of what it is given. `documents`, where
     given, narrows the search documents as `queryset` narrows the published
-    stories (lookups on SearchDocument; {} when `queryset` is every published
-    story, or every story of an edition): PostgreSQL then finds the matches
-    from the documents, and reads only the stories of the newest of them.
+    stories (a Q on SearchDocument, which keeps a story's section, language
+    and publication time; an empty Q when `queryset` is every published
+    story): PostgreSQL then finds the matches from the documents, and reads
+    only the stories of the newest of them.
     """
     words = query_words(text)
     if not words:
@@ -152,7 +153,7 @@ def _newest_documents(queryset, documents):
     index, search_document_recent_idx, serves this order)."""
     return (
         SearchDocument.objects.using(queryset.db)
-        .filter(published_at__lte=timezone.now(), **(documents or {}))
+        .filter(documents or Q(), published_at__lte=timezone.now())
         .order_by("-published_at", "-article_id")
         .values("article_id")
     )
