@@ -188,6 +188,11 @@ def _children(element):
     return {_name(child.tag): child for child in element}
 
 
+def _texts(element):
+    """{name: text} of an element's children."""
+    return {name: _text(child) for name, child in _children(element).items()}
+
+
 def _int(text):
     try:
         return int(text)
@@ -206,7 +211,7 @@ def _date(text, aware):
 
 
 def _author(element):
-    found = {name: _text(child) for name, child in _children(element).items()}
+    found = _texts(element)
     return Author(
         wp_id=_int(found.get("wp:author_id")),
         login=found.get("wp:author_login", ""),
@@ -218,7 +223,7 @@ def _author(element):
 
 
 def _category(element):
-    found = {name: _text(child) for name, child in _children(element).items()}
+    found = _texts(element)
     return Term(
         kind="category",
         wp_id=_int(found.get("wp:term_id")),
@@ -230,7 +235,7 @@ def _category(element):
 
 
 def _tag(element):
-    found = {name: _text(child) for name, child in _children(element).items()}
+    found = _texts(element)
     return Term(
         kind="tag",
         wp_id=_int(found.get("wp:term_id")),
