@@ -197,9 +197,11 @@ class Site:
             + (self.newest.published_at - self.oldest.published_at) / 2
         )
         self.year, self.month = middle.year, middle.month
-        # A month in the middle of the tag's and the author's own stories.
-        self.tag_month = middle_month(published.filter(tags__slug=self.tag))
-        self.author_month = middle_month(published.filter(authors__slug=self.author))
+        # A month in the middle of the tag's and the author's own stories in
+        # the edition the pages are asked for in (the default one).
+        in_edition = published.in_edition()
+        self.tag_month = middle_month(in_edition.filter(tags__slug=self.tag))
+        self.author_month = middle_month(in_edition.filter(authors__slug=self.author))
         self.client = client
         self.sitemap_parts = self.read_sitemap_index()
         self.api_next = self.read_api_next()
