@@ -20,7 +20,7 @@ from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -159,15 +159,12 @@ def render_part(origin, code, month, page):
 
 def _rows(stories, page):
     corrected = Correction.objects.filter(article=OuterRef("pk")).order_by("-date")
-    translated = Article.objects.published().filter(translation_of=OuterRef("pk"))
     start = (page - 1) * Sitemap.limit
     # Oldest first: a month still running only grows at its end, so its
     # first parts stay as they were.
     return list(
-        stories.annotate(
-            last_correction=Subquery(corrected.values("date")[:1]),
-            is_translated=Exists(translated),
-        )
+        stories.with_is_translated()
+        .annotate(last_correction=Subquery(corrected.values("date")[:1]))
         .order_by("published_at", "pk")
         .values(*STORY_FIELDS)[start : start + Sitemap.limit]
     )
@@ -180,10 +177,8 @@ def _in_group(row):
 def _versions(stories):
     """{group: the published stories of each translation group of the month}."""
     groups = (
-        stories.filter(
-            Q(translation_of__isnull=False)
-            | Exists(Article.objects.published().filter(translation_of=OuterRef("pk")))
-        )
+        stories.with_is_translated()
+        .filter(Q(translation_of__isnull=False) | Q(is_translated=True))
         .annotate(group=Coalesce("translation_of_id", "pk"))
         .values("group")
     )

@@ -183,6 +183,21 @@ def test_the_interface_speaks_the_editions_language(client):
     assert "Search stories" not in georgian
 
 
+def test_a_list_knows_which_of_its_stories_have_a_live_translation():
+    original = make_article(headline="Rally", slug="rally")
+    make_article(headline="Митинг", language="ru", translation_of=original)
+    make_article(
+        headline="Draft", language="ka", translation_of=make_article(slug="other"),
+        status=Article.Status.DRAFT,
+    )  # fmt: skip
+    stories = Article.objects.published().with_is_translated().order_by("pk")
+    assert {story.slug: story.is_translated for story in stories} == {
+        "rally": True,
+        "other": False,  # its one translation is a draft
+        **{story.slug: False for story in stories if story.translation_of_id},
+    }
+
+
 def test_the_switcher_links_a_story_to_its_translations(client):
     original = make_article(headline="Rally", slug="rally")
     russian = make_article(

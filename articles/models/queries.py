@@ -73,16 +73,29 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_story(self):
         """What a story page needs, fetched up front."""
-        translated = self.model.objects.published().filter(
-            translation_of=OuterRef("pk")
-        )
         return (
             self.for_listing()
             .defer(None)
             .select_related("outlet__logo")
             .prefetch_related("tags", "corrections")
-            .annotate(is_translated=models.Exists(translated))
+            .with_is_translated()
         )
+
+    def with_is_translated(self):
+        """Each story's is_translated: whether a live translation of it exists.
+
+        Looked up story by story through the translations' index. Matched on
+        the translation's key alone, PostgreSQL may instead hash every live
+        story once for a list (it does not count the list's LIMIT), a cost
+        that grows with the archive; a story is never its own translation,
+        and saying so keeps the lookup per story.
+        """
+        translated = (
+            self.model.objects.published()
+            .filter(translation_of=OuterRef("pk"))
+            .exclude(pk=OuterRef("pk"))
+        )
+        return self.annotate(is_translated=models.Exists(translated))
 
     def related_to(self, story):
         """Stories sharing tags with `story`, most tags in common first, then
