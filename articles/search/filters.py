@@ -10,6 +10,7 @@ nothing is a 400; a topic or author typed that names nothing finds no story,
 and the page says why (FilterSet.unknown; the API answers it with a 400).
 """
 
+import functools
 from datetime import date, datetime, time, timedelta
 
 import django_filters
@@ -29,6 +30,7 @@ from articles.models.content import language_validator
 
 from .query import (
     language_named,
+    recent_stories,
     rows_named,
     search,
     suggested_authors,
@@ -103,18 +105,22 @@ class LanguageSelect(QuickSelect):
 
 class SuggestingInput(forms.TextInput):
     """A text box with a <datalist> of names a reader may pick or go on typing;
-    `suggestions` gives them when the box is rendered."""
+    `suggestions` gives them when the box is rendered, from the recent
+    stories' ids `recent` gives (set by ArchiveForm, so that its boxes read
+    those stories once), or from a read of their own."""
 
-    def __init__(self, suggestions, attrs=None):
+    recent = None
+
+    def __init__(self, suggestions, attrs=None, recent=None):
         super().__init__(attrs)
         self.suggestions = suggestions
+        self.recent = recent
 
     def render(self, name, value, attrs=None, renderer=None):
         listed = f"{(attrs or {}).get('id', name)}-suggestions"
         box = super().render(name, value, {**(attrs or {}), "list": listed}, renderer)
-        names = format_html_join(
-            "", '<option value="{}">', ((name,) for name in self.suggestions())
-        )
+        suggested = self.suggestions(self.recent() if self.recent else None)
+        names = format_html_join("", '<option value="{}">', ((n,) for n in suggested))
         return box + format_html('<datalist id="{}">{}</datalist>', listed, names)
 
 
@@ -123,13 +129,15 @@ class OutletInput(forms.Widget):
     (LISTED_OUTLETS); past that, a text box suggesting those most used lately,
     so the page stays as small however many partners an archive names."""
 
+    recent = None  # as SuggestingInput's
+
     def render(self, name, value, attrs=None, renderer=None):
         outlets = listed_outlets()
         if len(outlets) <= LISTED_OUTLETS:
             choices = [("", gettext("Any outlet")), *outlets]
             shown = QuickSelect(self.attrs, choices)
         else:
-            shown = SuggestingInput(suggested_outlets, self.attrs)
+            shown = SuggestingInput(suggested_outlets, self.attrs, self.recent)
         return shown.render(name, value, attrs, renderer)
 
 
@@ -268,6 +276,17 @@ class LanguageFilter(django_filters.CharFilter):
 
 
 class ArchiveForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The recent stories every box suggests names from, read once when
+        # the first box is rendered (each form's widgets are its own copies).
+        recent = functools.cache(
+            lambda: list(recent_stories().values_list("pk", flat=True))
+        )
+        for field in self.fields.values():
+            if hasattr(field.widget, "recent"):
+                field.widget.recent = recent
+
     def clean(self):
         cleaned = super().clean()
         for name, value in cleaned.items():

@@ -238,9 +238,11 @@ def is_capped(count, using="default"):
     return is_postgresql(using) and count >= RANKED_MATCHES
 
 
-def _recent_stories():
+def recent_stories():
     """The edition's SUGGESTED_FROM newest stories among the site's
-    SUGGESTED_AMONG newest (a subquery).
+    SUGGESTED_AMONG newest (a subquery); what every box of the search form
+    suggests names from. A form reads it once for all its boxes
+    (filters.ArchiveForm) and hands the ids to each.
 
     The site's newest are read down the index of publication times, a bounded
     read; asked for the edition's at once, PostgreSQL, which cannot tell how
@@ -255,20 +257,27 @@ def _recent_stories():
     )
 
 
-def suggested_topics():
-    """The names of the topics most used in the edition's recent stories."""
+def _among(ids):
+    """The recent stories names are suggested from: `ids`, or the subquery."""
+    return recent_stories() if ids is None else ids
+
+
+def suggested_topics(among=None):
+    """The names of the topics most used in the edition's recent stories
+    (`among`: their ids, if read already)."""
     tags = (
-        Tag.objects.filter(tagged_articles__content_object__in=_recent_stories())
+        Tag.objects.filter(tagged_articles__content_object__in=_among(among))
         .annotate(uses=Count("tagged_articles"))
         .order_by("-uses", "name")
     )
     return list(tags.values_list("name", flat=True)[:SUGGESTIONS])
 
 
-def suggested_authors():
-    """The names of the authors of most of the edition's recent stories."""
+def suggested_authors(among=None):
+    """The names of the authors of most of the edition's recent stories
+    (`among`: their ids, if read already)."""
     authors = (
-        Author.objects.filter(bylines__article__in=_recent_stories())
+        Author.objects.filter(bylines__article__in=_among(among))
         .annotate(stories=Count("bylines"))
         .order_by("-stories", "name")
     )

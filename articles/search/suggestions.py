@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef
 from articles import slugs
 from articles.models import Article, Author, Outlet, Tag
 
-from .query import SUGGESTIONS, _recent_stories
+from .query import SUGGESTIONS, _among
 
 # A drop-down list of outlets while a site has no more than this many; past
 # it, a text box suggesting the most used (a partner archive may bring
@@ -29,10 +29,11 @@ def listed_outlets(limit=LISTED_OUTLETS + 1):
     return list(Outlet.objects.values_list("slug", "name")[:limit])
 
 
-def suggested_outlets():
-    """The names of the outlets of most of the edition's recent stories."""
+def suggested_outlets(among=None):
+    """The names of the outlets of most of the edition's recent stories
+    (`among`: their ids, if read already)."""
     outlets = (
-        Outlet.objects.filter(articles__in=_recent_stories())
+        Outlet.objects.filter(articles__in=_among(among))
         .annotate(stories=Count("articles"))
         .order_by("-stories", "name")
     )
