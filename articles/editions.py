@@ -101,23 +101,27 @@ def edition_or_none(tag):
     return edition_of(tag) if any(_covers(code, tag) for code in codes()) else None
 
 
-def written_in(code):
+def written_in(code, field="language"):
     """A filter for stories written in the language `code` names, its subtags
-    too (az: az, az-Latn)."""
-    return Q(language__iexact=code) | Q(language__istartswith=f"{code}-")
+    too (az: az, az-Latn); `field` names the language (a story's, or the copy
+    a row linked to the story keeps)."""
+    return Q(**{f"{field}__iexact": code}) | Q(**{f"{field}__istartswith": f"{code}-"})
 
 
-def stories_in(code):
-    """A filter for the stories of one edition (see edition_of)."""
+def stories_in(code, field="language"):
+    """A filter for the stories of one edition (see edition_of); `field` as
+    written_in's."""
     if code == default():
-        others = [written_in(other) for other in codes() if other != code]
+        others = [written_in(other, field) for other in codes() if other != code]
         return ~functools.reduce(Q.__or__, others) if others else Q()
     narrower = [
-        written_in(other) for other in codes() if other != code and _covers(code, other)
+        written_in(other, field)
+        for other in codes()
+        if other != code and _covers(code, other)
     ]
     if not narrower:
-        return written_in(code)
-    return written_in(code) & ~functools.reduce(Q.__or__, narrower)
+        return written_in(code, field)
+    return written_in(code, field) & ~functools.reduce(Q.__or__, narrower)
 
 
 def active():

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 
-from articles import paging, seo
+from articles import editions, paging, seo
 from articles.context_processors import section_description, section_name
 from articles.links import url_for
 from articles.models import Article, Author, Section, Tag
@@ -43,8 +43,10 @@ class Listing:
     (taggings, bylines) that carry their story's publication time
     (articles.models.tags): their listings read that time, from an index on
     the owner and the time, so that a tag's or author's page, year or month
-    costs the same however many stories it has. The stored time narrows,
-    published() decides.
+    costs the same however many stories it has. The rows carry their story's
+    language as well, so that the stories of other editions (a Russian tag's
+    thousands, on its English page) are passed over in that index, not read.
+    The stored time and language narrow, published() and in_edition() decide.
     """
 
     name: str  # its URL names: section, section-year, section-month
@@ -69,7 +71,10 @@ class Listing:
         if not self.link:
             return stories.filter(**lookups)
         lookups[f"{time}__isnull"] = False  # the index holds only those
-        return stories.filter(**lookups).order_by(f"-{time}", "-pk")
+        # The link row's copy of the language too: rows of other editions are
+        # passed over in the index, their stories never read.
+        edition = editions.stories_in(editions.active(), self._on_link("language"))
+        return stories.filter(edition, **lookups).order_by(f"-{time}", "-pk")
 
     def times(self, owner):
         """Rows whose `published_at` is that of each of the owner's stories in
@@ -80,6 +85,7 @@ class Listing:
         relation = Article._meta.get_field(self.link)
         stories = Article.objects.published().in_edition().order_by()
         return relation.related_model.objects.filter(
+            editions.stories_in(editions.active()),
             **{self.field: owner, "published_at__isnull": False},
             **{f"{relation.field.name}__in": stories},
         )

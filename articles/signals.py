@@ -8,14 +8,15 @@
   row saved or deleted purges the pages that show it (articles.serving:
   dependencies records, changes says what a change purges): every model of
   this app but counters and logs (NOT_SHOWN_ON_PAGES).
-- Each tagging and byline carries its story's publication time, the index
-  related stories and tag and author listings read (articles.models.tags):
-  set as a tag or an author is added and again whenever the story is saved.
+- Each tagging and byline carries its story's publication time and language,
+  the index related stories and tag and author listings read
+  (articles.models.tags): set as a tag or an author is added and again
+  whenever the story is saved.
 
 Writes that send no signals (QuerySet.update, bulk_create) call
 forget_pages() and search.index_articles() themselves, and give taggings and
-bylines their time (TaggedArticle.published_time, Byline.published_time, or
-the rows' .objects.dated()).
+bylines their time and language (TaggedArticle.copied_from,
+Byline.copied_from, or the rows' .objects.dated()).
 """
 
 from django.apps import apps as registry
@@ -243,9 +244,10 @@ def purge_picture_months(sender, instance, raw=False, **kwargs):
         sitemap_months.picture_saved(instance)
 
 
-# The taggings' and bylines' publication times (articles.models.tags), after
-# loaddata and recovered revisions too (raw saves, which save a story and its
-# taggings or bylines in either order: whichever comes second sets them).
+# The taggings' and bylines' publication times and languages
+# (articles.models.tags), after loaddata and recovered revisions too (raw
+# saves, which save a story and its taggings or bylines in either order:
+# whichever comes second sets them).
 @receiver(pre_save, sender=TaggedArticle, dispatch_uid="related-tagging-dated")
 @receiver(pre_save, sender=Byline, dispatch_uid="listings-byline-dated")
 def date_story_link(sender, instance, **kwargs):
@@ -255,10 +257,13 @@ def date_story_link(sender, instance, **kwargs):
     else:
         story = (
             Article._base_manager.filter(pk=getattr(instance, link.attname))
-            .only("status", "published_at")
+            .only("status", "published_at", "language")
             .first()
         )
-    instance.published_at = story and sender.published_time(story)
+    # No story yet (loaddata may write it second): it sets them when saved.
+    copied = sender.copied_from(story) if story else {"published_at": None}
+    for name, value in copied.items():
+        setattr(instance, name, value)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="related-story-saved")

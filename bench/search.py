@@ -176,7 +176,7 @@ def generate(count):
             Byline(
                 article=story,
                 author=rng.choice(authors),
-                published_at=Byline.published_time(story),
+                **Byline.copied_from(story),
             )
             for story in stories
         )
@@ -184,7 +184,7 @@ def generate(count):
             TaggedArticle(
                 content_object=story,
                 tag=tag,
-                published_at=TaggedArticle.published_time(story),
+                **TaggedArticle.copied_from(story),
             )
             for story in stories
             for tag in rng.sample(tags, rng.randint(1, 4))

@@ -336,6 +336,32 @@ def test_it_dates_bylines_written_without_signals(news, nino):
     assert Byline.published_time(story) == at(2024, 3)
 
 
+def link_languages(story):
+    return {
+        *story.tagged_items.values_list("language", flat=True),
+        *story.bylines.values_list("language", flat=True),
+    }
+
+
+def test_its_links_keep_their_storys_language(client, news, nino):
+    story = make_story(news, nino, at(2024, 3), headline="Митинг", language="ru")
+    assert link_languages(story) == {"ru"}
+    story.language = "az-Latn"
+    story.save()
+    assert link_languages(story) == {"az-Latn"}
+    story.tags.add("Bakı")
+    story.authors.add(make_author(slug="gia"))
+    assert link_languages(story) == {"az-Latn"}
+    # Written without signals, then dated.
+    Byline.objects.filter(article=story).update(language="")
+    Byline.objects.filter(article=story).dated()
+    assert link_languages(story) == {"az-Latn"}
+    # The listings read the links' copy beside the story's own language.
+    assert "Митинг" in page_text(client.get("/az/tag/baku/"))
+    assert "Митинг" in page_text(client.get("/az/author/gia/"))
+    assert client.get("/ru/tag/baku/2024/03/").status_code == 404
+
+
 @pytest.mark.parametrize("listing", ["/tag/baku/", "/author/nino/"])
 def test_it_lets_published_decide_over_a_stale_time(client, news, nino, listing):
     story = make_story(news, nino, at(2024, 3), headline="Снята")

@@ -67,30 +67,29 @@ def published_time(story):
 
 class StoryLinkQuerySet(models.QuerySet):
     """Rows linking a story to its tags (TaggedArticle) or its authors (Byline),
-    each carrying the story's publication time so that a tag's or an author's
-    newest stories are an index range. The model names its story's foreign key
-    in `story_field`."""
+    each carrying the story's publication time and language so that a tag's or
+    an author's newest stories in an edition are an index range. The model
+    names its story's foreign key in `story_field`."""
 
     def dated(self):
         """Copy onto the rows their story's publication time (none while it is
-        not published): after writes that send no signals, such as
-        bulk_create, or a story's save."""
+        not published) and language: after writes that send no signals, such
+        as bulk_create, or a story's save."""
         story_field = self.model.story_field
         stories = self.model._meta.get_field(story_field).related_model
+        story = stories._base_manager.filter(pk=models.OuterRef(story_field))
         return self.update(
             published_at=models.Subquery(
-                stories._base_manager.filter(
-                    pk=models.OuterRef(story_field),
-                    status=stories.Status.PUBLISHED,
-                ).values("published_at")
-            )
+                story.filter(status=stories.Status.PUBLISHED).values("published_at")
+            ),
+            language=models.Subquery(story.values("language")),
         )
 
 
 class StoryLink(models.Model):
     """A row linking a story to its tag or author, with the story's
-    publication time: a subclass names its story's foreign key in
-    `story_field`."""
+    publication time and language: a subclass names its story's foreign key
+    in `story_field`."""
 
     published_at = models.DateTimeField(
         null=True,
@@ -101,12 +100,27 @@ class StoryLink(models.Model):
         ),
         verbose_name=_("published at"),
     )
+    # The story's language, copied from it: a tag's or author's listing in one
+    # edition reads it beside the time, from the index, without reading the
+    # stories of other editions (articles.listings).
+    language = models.CharField(
+        max_length=35,
+        blank=True,
+        default="",
+        editable=False,
+        verbose_name=_("language"),
+    )
 
     objects = StoryLinkQuerySet.as_manager()
     published_time = staticmethod(published_time)
 
     class Meta:
         abstract = True
+
+    @staticmethod
+    def copied_from(story):
+        """What a row linked to `story` copies from it."""
+        return {"published_at": published_time(story), "language": story.language}
 
 
 class TaggedArticle(StoryLink, TaggedItemBase):

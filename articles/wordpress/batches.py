@@ -117,7 +117,7 @@ class Batch:
             TaggedArticle(
                 tag=tag,
                 content_object=filed.story,
-                published_at=TaggedArticle.published_time(filed.story),
+                **TaggedArticle.copied_from(filed.story),
             )
             for filed in batch
             for tag in filed.tags
@@ -158,7 +158,7 @@ def _byline(story, author, position):
         article=story,
         author=author,
         position=position,
-        published_at=Byline.published_time(story),
+        **Byline.copied_from(story),
     )
 
 

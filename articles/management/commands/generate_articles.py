@@ -265,7 +265,7 @@ def write_batch(spec):
                 article=story,
                 author=author,
                 position=position,
-                published_at=Byline.published_time(story),
+                **Byline.copied_from(story),
             )
             for story in stories
             for position, author in enumerate(cast.byline(rng))
@@ -274,7 +274,7 @@ def write_batch(spec):
             TaggedArticle(
                 tag=tag,
                 content_object=story,
-                published_at=TaggedArticle.published_time(story),
+                **TaggedArticle.copied_from(story),
             )
             for story in stories
             for tag in cast.story_tags(rng, story)
