@@ -21,7 +21,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles import editions, seo
+from articles import editions, listings, seo
 from articles.context_processors import chrome, section_description, section_name
 from articles.html import absolute_html, body_pieces, excerpt, plain_text, split_blocks
 from articles.links import url_for
@@ -197,7 +197,7 @@ class ObjectFeed(StoryFeed):
     """The latest stories of one section, tag or author, found by its slug."""
 
     model = None
-    story_filter = ""  # how a story refers to the object
+    listed_by = None  # the object's Listing (articles.listings)
 
     def get_object(self, request, slug):
         return get_object_or_404(self.model, slug=slug)
@@ -212,12 +212,14 @@ class ObjectFeed(StoryFeed):
         return obj.get_absolute_url()
 
     def stories(self, obj):
-        return super().stories(obj).filter(**{self.story_filter: obj})
+        # As its listing reads them (for a tag or author, by their links'
+        # index), in the feed's language.
+        return self.listed_by.stories(obj).filter(editions.written_in(self.language))
 
 
 class SectionFeed(ObjectFeed):
     model = Section
-    story_filter = "section"
+    listed_by = listings.SECTIONS
 
     def listing(self, obj):
         return section_stories(obj.pk)
@@ -233,7 +235,7 @@ class SectionFeed(ObjectFeed):
 
 class TagFeed(ObjectFeed):
     model = Tag
-    story_filter = "tags"
+    listed_by = listings.TAGS
 
     def listing(self, obj):
         return tag_stories(obj.pk)
@@ -244,7 +246,7 @@ class TagFeed(ObjectFeed):
 
 class AuthorFeed(ObjectFeed):
     model = Author
-    story_filter = "authors"
+    listed_by = listings.AUTHORS
 
     def listing(self, obj):
         return author_stories(obj.pk)

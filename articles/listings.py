@@ -5,7 +5,7 @@ A listing has numbered pages as far as paging.NUMBERED_PAGES; its archive
 a cost that does not grow with the archive (articles.paging says how; tags
 and authors read their stories' times from taggings and bylines: Listing says
 why). Every page here shows the owner's list of stories and depends on its
-key. Only urls imports this.
+key. Only urls imports this, and feeds (for Listing.stories).
 """
 
 from collections.abc import Callable
@@ -15,7 +15,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import OuterRef
+from django.db.models import FilteredRelation, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
@@ -63,7 +63,6 @@ class Listing:
         """The owner's stories in the request's edition, newest first; those
         published from `start` to before `end` if given."""
         time = self._on_link("published_at")
-        # One filter(): the owner and the times on the same link row.
         lookups = {self._on_link(self.field): owner}
         if start is not None:
             lookups |= {f"{time}__gte": start, f"{time}__lt": end}
@@ -71,10 +70,18 @@ class Listing:
         if not self.link:
             return stories.filter(**lookups)
         lookups[f"{time}__isnull"] = False  # the index holds only those
-        # The link row's copy of the language too: rows of other editions are
-        # passed over in the index, their stories never read.
+        # The owner, the times and the link row's copy of the language, all on
+        # the one link row (the join's own condition: a filter() would test
+        # "not another edition's" against every link of the story, in a
+        # subquery each), so that rows of other editions are passed over in
+        # the index and their stories never read.
         edition = editions.stories_in(editions.active(), self._on_link("language"))
-        return stories.filter(edition, **lookups).order_by(f"-{time}", "-pk")
+        listed = FilteredRelation(self.link, condition=Q(**lookups) & edition)
+        return (
+            stories.annotate(listed=listed)
+            .filter(listed__published_at__isnull=False)
+            .order_by("-listed__published_at", "-pk")
+        )
 
     def times(self, owner):
         """Rows whose `published_at` is that of each of the owner's stories in
