@@ -41,12 +41,22 @@ class Skip(Exception):
 
 
 def url(name, *args):
+    """The page's address in the default edition (a request for another
+    edition leaves its language active in this thread)."""
+    from django.conf import settings
     from django.urls import NoReverseMatch, reverse
+    from django.utils import translation
 
     try:
-        return reverse(f"articles:{name}", args=args)
+        with translation.override(settings.LANGUAGE_CODE):
+            return reverse(f"articles:{name}", args=args)
     except NoReverseMatch:
         raise Skip(f"no route {name!r}") from None
+
+
+# Generated tags and authors write in one language: in another edition their
+# pages list nothing, and must find that out without reading their stories.
+OTHER_EDITION = "/ru"
 
 
 # The pages, in the order printed: label -> where it is, given the Site below.
@@ -64,14 +74,17 @@ PAGES = {
     ),
     "tag, page 1": lambda s: url("tag", s.tag),
     "tag, archive month": lambda s: url("tag-month", s.tag, *s.tag_month),
+    "tag, another edition": lambda s: OTHER_EDITION + url("tag", s.tag),
     "author, page 1": lambda s: url("author", s.author),
     "author, archive month": lambda s: url("author-month", s.author, *s.author_month),
+    "author, another edition": lambda s: OTHER_EDITION + url("author", s.author),
     "search, a word": lambda s: f"{url('search')}?q={WORD}",
     "search, no match": lambda s: f"{url('search')}?q={NO_MATCH}",
     "search, word + author": lambda s: f"{url('search')}?q={WORD}&author={s.author}",
     "search suggestions": lambda s: f"{url('search-suggest')}?kind=author&q=Nin",
     "feed": lambda s: url("feed"),
     "tag feed": lambda s: url("tag-feed", s.tag),
+    "tag feed, another edition": lambda s: OTHER_EDITION + url("tag-feed", s.tag),
     "sitemap index": lambda s: url("sitemap"),
     "news sitemap": lambda s: url("news-sitemap"),
     **{
@@ -177,15 +190,18 @@ class Site:
     def __init__(self, client):
         from django.db.models import Count
 
+        from articles import editions
         from articles.models import Article, Author, TaggedArticle
 
+        default = editions.default()  # the edition pages are asked for in
         published = Article.objects.published()
         self.newest = published.first()
         self.oldest = published.order_by("published_at", "pk").first()
         self.translation = published.filter(translation_of__isnull=False).first()
         self.section = "news"
         busiest = (
-            TaggedArticle.objects.values("tag__slug")
+            TaggedArticle.objects.filter(editions.stories_in(default))
+            .values("tag__slug")
             .annotate(n=Count("pk"))
             .order_by("-n")
             .first()
@@ -198,8 +214,8 @@ class Site:
         )
         self.year, self.month = middle.year, middle.month
         # A month in the middle of the tag's and the author's own stories in
-        # the edition the pages are asked for in (the default one).
-        in_edition = published.in_edition()
+        # the edition the pages are asked for in.
+        in_edition = published.in_edition(default)
         self.tag_month = middle_month(in_edition.filter(tags__slug=self.tag))
         self.author_month = middle_month(in_edition.filter(authors__slug=self.author))
         self.client = client

@@ -13,6 +13,7 @@ from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from articles import sitemap_months
 from articles.html import excerpt, plain_text
 from articles.models import Correction
 from tests.helpers import (
@@ -214,6 +215,7 @@ def test_the_sitemap_lists_stories_sections_and_tags_with_lastmod(client):
 
 def test_the_sitemap_becomes_an_index_past_the_limit(client, monkeypatch):
     monkeypatch.setattr(Sitemap, "limit", 2)
+    monkeypatch.setattr(sitemap_months, "PART_SIZE", 2)
     for day in range(1, 4):
         make_article(tags=["many"], published_at=datetime(2024, 5, day, tzinfo=UTC))
     root = parse(client.get("/sitemap.xml"))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from lxml import etree
 
+from articles import sitemap_months
 from articles.models import (
     Article,
     Author,
@@ -67,6 +68,7 @@ def split_at(monkeypatch, limit):
     """Parts of at most `limit` addresses: a month's, and the sections', tags'
     and authors' (by id)."""
     monkeypatch.setattr(Sitemap, "limit", limit)
+    monkeypatch.setattr(sitemap_months, "PART_SIZE", limit)
     monkeypatch.setattr(summary, "PART_SIZE", limit)
 
 
@@ -318,7 +320,7 @@ def test_with_no_news_the_news_sitemap_is_neither_served_nor_named(client):
 
 
 def test_a_part_with_nothing_to_list_is_neither_served_nor_indexed(client, monkeypatch):
-    monkeypatch.setattr(Sitemap, "limit", SMALL)
+    split_at(monkeypatch, SMALL)
     for _ in range(3):
         make_article(tags=["many"])  # no byline: no author to list
     assert client.get("/sitemap-authors.xml").status_code == 404
@@ -439,7 +441,7 @@ def test_a_months_part_lists_its_own_stories_and_no_other(client):
 
 
 def test_it_splits_a_month_past_the_limit(client, monkeypatch):
-    monkeypatch.setattr(Sitemap, "limit", 2)
+    split_at(monkeypatch, 2)
     stories = [make_article(published_at=at(2024, 5, day)) for day in (1, 2, 3)]
     parts = [address for address, _ in index_entries(client) if "stories" in address]
     assert parts == [
