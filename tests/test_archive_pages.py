@@ -360,6 +360,11 @@ def test_its_links_keep_their_storys_language(client, news, nino):
     assert "Митинг" in page_text(client.get("/az/tag/baku/"))
     assert "Митинг" in page_text(client.get("/az/author/gia/"))
     assert client.get("/ru/tag/baku/2024/03/").status_code == 404
+    # A tag with no story in an edition: its page there, empty, counts nothing.
+    with CaptureQueriesContext(connection) as captured:
+        elsewhere = client.get("/ru/tag/baku/")
+    assert elsewhere.status_code == 200 and "Митинг" not in page_text(elsewhere)
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"]]
 
 
 @pytest.mark.parametrize("listing", ["/tag/baku/", "/author/nino/"])
