@@ -90,7 +90,9 @@ class Listing:
         if not self.link:
             return self.stories(owner)
         relation = Article._meta.get_field(self.link)
-        stories = Article.objects.published().in_edition().order_by()
+        # The rows' own copy of the language picks the edition; published()
+        # decides over a stale time (a story unpublished by an update()).
+        stories = Article.objects.published().order_by()
         return relation.related_model.objects.filter(
             editions.stories_in(editions.active()),
             **{self.field: owner, "published_at__isnull": False},
