@@ -26,6 +26,7 @@ from articles.context_processors import chrome, section_description, section_nam
 from articles.html import absolute_html, body_pieces, excerpt, plain_text, split_blocks
 from articles.links import url_for
 from articles.models import Article, Author, Embed, Image, Section, Tag
+from articles.planner import serial
 from articles.serving.dependencies import (
     LATEST,
     author_stories,
@@ -198,6 +199,10 @@ class ObjectFeed(StoryFeed):
 
     model = None
     listed_by = None  # the object's Listing (articles.listings)
+
+    @serial  # as the listings are (articles.planner)
+    def __call__(self, request, *args, **kwargs):
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, slug):
         return get_object_or_404(self.model, slug=slug)

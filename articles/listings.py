@@ -25,6 +25,7 @@ from articles import editions, paging, seo
 from articles.context_processors import section_description, section_name
 from articles.links import url_for
 from articles.models import Article, Author, Section, Tag
+from articles.planner import serial
 from articles.serving.dependencies import (
     author_stories,
     depend_on,
@@ -126,6 +127,7 @@ AUTHORS = Listing(
 
 
 @paging.cached_by(paging.PAGE)
+@serial
 def section(request, slug):
     section = SECTIONS.find(slug)
     return _listing(
@@ -142,6 +144,7 @@ def section(request, slug):
 
 
 @paging.cached_by(paging.PAGE)
+@serial
 def tag(request, slug):
     tag = TAGS.find(slug)
     return _listing(
@@ -153,6 +156,7 @@ def tag(request, slug):
 
 
 @paging.cached_by(paging.PAGE)
+@serial
 def author(request, slug):
     author = AUTHORS.find(slug)
     return _listing(
@@ -256,6 +260,7 @@ def author_month(request, slug, year, month):
     return _archive_month(request, AUTHORS, slug, year, month)
 
 
+@serial
 def _archive_year(request, listing, slug, year):
     """The months of one year with stories in a listing."""
     owner = listing.find(slug)
@@ -287,6 +292,7 @@ def _archive_year(request, listing, slug, year):
     )
 
 
+@serial
 def _archive_month(request, listing, slug, year, month):
     """One month's stories in a listing, paginated within the month."""
     owner = listing.find(slug)

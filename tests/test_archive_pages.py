@@ -242,7 +242,10 @@ def test_it_costs_the_same_queries_however_large_the_archive(
         add_to_archive(news, nino, more)
         counts.append([count_queries(client, url) for url in pages])
     assert counts[0] == counts[1]
-    assert max(counts[0]) <= 6
+    # On PostgreSQL a listing is planned without parallel workers
+    # (articles.planner): a savepoint in the test's transaction, the setting
+    # set and put back, the savepoint released.
+    assert max(counts[0]) <= 6 + (3 if connection.vendor == "postgresql" else 0)
     assert Article.objects.published().count() == 96
 
 

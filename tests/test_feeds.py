@@ -10,6 +10,7 @@ from email.utils import parsedate_to_datetime
 import feedparser
 import pytest
 from django.contrib.sitemaps import Sitemap
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -150,13 +151,16 @@ def test_feeds_cost_the_same_queries_for_many_stories(
 
     # The section, the site's chrome (its sections, the house outlet and its
     # logo), the stories, their bylines, tags and corrections, and the embeds
-    # and pictures all of them place.
+    # and pictures all of them place; on PostgreSQL, the feed planned without
+    # parallel workers (articles.planner: a savepoint in the test's
+    # transaction, the setting set and put back, the savepoint released).
+    budget = 9 + (4 if connection.vendor == "postgresql" else 0)
     add_stories(2)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(budget):
         client.get("/section/news/feed/")
     add_stories(10)
     for url in ["/section/news/feed/", "/section/news/feed/atom/"]:
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200
 
 

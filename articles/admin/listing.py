@@ -23,7 +23,7 @@ from datetime import date
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Count, Max, Min, Q
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import search as story_search
 from articles.models import Article, Author, Byline, Tag, TaggedArticle
+from articles.planner import planner_settings
 from articles.search.query import rows_named
 
 # Stories counted one by one; past this the planner's estimate stands in.
@@ -56,19 +57,13 @@ def index_scans_only(using):
     hundreds of times what the GIN index costs. The setting lasts until the
     block ends, and is put back as it was; a block within one does nothing."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or getattr(connection, SCANS_FLAG, False):
+    if getattr(connection, SCANS_FLAG, False):
         yield
         return
     setattr(connection, SCANS_FLAG, True)
     try:
-        with transaction.atomic(using=using), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('enable_seqscan'),"
-                " set_config('enable_seqscan', 'off', true)"
-            )
-            before = cursor.fetchone()[0]
+        with planner_settings(using, enable_seqscan="off"):
             yield
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
     finally:
         setattr(connection, SCANS_FLAG, False)
 
