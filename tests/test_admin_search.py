@@ -108,3 +108,8 @@ def test_its_box_has_a_visible_label_and_counts_what_it_found(editor_in):
     assert re.sub(r"<[^>]+>", "", label).strip() == "Search stories"
     assert 'aria-describedby="searchbar_helptext"' in page
     assert re.search(r"1 result\s*\(", page)
+    # The whole list says nothing of results: its pages count it below.
+    whole = editor_in.get(admin_url(Article)).content.decode()
+    assert not re.search(r"\d results?\s*\(", whole)
+    narrowed = editor_in.get(admin_url(Article), {"state": "live"})
+    assert re.search(r"2 results\s*\(", narrowed.content.decode())
