@@ -31,7 +31,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from articles import search as story_search
-from articles.models import Article, Author, Byline, Tag, TaggedArticle
+from articles.models import Article, Author, Tag
 from articles.planner import planner_settings
 from articles.search.query import rows_named
 
@@ -117,10 +117,13 @@ def printable(text):
 class TypedListFilter(admin.SimpleListFilter):
     """A filter by a row of a table that may hold thousands (tags, authors):
     the MOST_USED in recent stories as links, and a box for any other, named
-    as the editor knows it (name in any script and case, or address)."""
+    as the editor knows it (name in any script and case, or address).
+    A subclass names the `model` and its `links` to stories (the reverse name
+    of TaggedArticle's or Byline's key to it)."""
 
     template = "admin/articles/article/typed_filter.html"
     model = None
+    links = ""
 
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
@@ -134,8 +137,24 @@ class TypedListFilter(admin.SimpleListFilter):
             if name not in {self.parameter_name, "p", "e"}
         ]
 
+    @property
+    def _link(self):
+        """The link model (a StoryLink), and the name of its key to the row."""
+        relation = self.model._meta.get_field(self.links)
+        return relation.related_model, relation.field.name
+
     def most_used(self):
-        raise NotImplementedError
+        link, _owner = self._link
+        recent = {f"{self.links}__{link.story_field}__in": recent_stories()}
+        return (
+            self.model.objects.filter(**recent)
+            .annotate(uses=Count(self.links))
+            .order_by("-uses", "name")[:MOST_USED]
+        )
+
+    def stories_of(self, rows):
+        link, owner = self._link
+        return link.objects.filter(**{f"{owner}__in": rows}).values(link.story_field)
 
     def lookups(self, request, model_admin):
         choices = [(row.slug, row.name) for row in self.most_used()]
@@ -158,32 +177,14 @@ class TagListFilter(TypedListFilter):
     title = _("tags")
     parameter_name = "tag"
     model = Tag
-
-    def most_used(self):
-        return (
-            Tag.objects.filter(tagged_articles__content_object__in=recent_stories())
-            .annotate(uses=Count("tagged_articles"))
-            .order_by("-uses", "name")[:MOST_USED]
-        )
-
-    def stories_of(self, tags):
-        return TaggedArticle.objects.filter(tag__in=tags).values("content_object")
+    links = "tagged_articles"
 
 
 class AuthorListFilter(TypedListFilter):
     title = _("author")
     parameter_name = "author"
     model = Author
-
-    def most_used(self):
-        return (
-            Author.objects.filter(bylines__article__in=recent_stories())
-            .annotate(uses=Count("bylines"))
-            .order_by("-uses", "name")[:MOST_USED]
-        )
-
-    def stories_of(self, authors):
-        return Byline.objects.filter(author__in=authors).values("article")
+    links = "bylines"
 
 
 # The date links.
