@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, SearchDocument
+from articles.models import Article, Author, SearchDocument, Tag
+from articles.planner import planner_settings
 from articles.search import query as search_query
 from tests.helpers import make_article, make_draft, make_scheduled, page_text
 
@@ -211,3 +212,27 @@ def test_a_document_follows_its_storys_language():
     story.language = "az-Latn"
     story.save()
     assert SearchDocument.objects.get(article=story).language == "az-Latn"
+
+
+@pytest.mark.parametrize("model", [Author, Tag])
+def test_a_typed_name_is_looked_up_by_index_however_many_names_there_are(model):
+    """The author or topic a reader types is found through indexes on the name
+    as written and in capitals (search.query.rows_named), not by reading every
+    row: the archive may hold tens of thousands of them."""
+    table = model._meta.db_table
+    indexed = connection.introspection.get_constraints(connection.cursor(), table)
+    by_name = [spec for spec in indexed.values() if spec["columns"] == ["name"]]
+    assert any(spec["index"] or spec["unique"] for spec in by_name), indexed
+    assert f"{model._meta.model_name}_name_upper_idx" in indexed
+    if not POSTGRESQL:
+        return  # SQLite compares case in ASCII letters only, and reads them all
+    with CaptureQueriesContext(connection) as queries:
+        assert search_query.rows_named(model.objects.all(), "Нино Бурджанадзе") == []
+    [looked_up] = queries.captured_queries
+    with (
+        planner_settings(connection.alias, enable_seqscan="off"),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("EXPLAIN " + looked_up["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from articles import editions
@@ -181,6 +182,12 @@ class Author(models.Model):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
         ordering = ["name"]
+        # A name typed in the search form is looked up as written and in any
+        # case (search.query.rows_named): by index, however many authors.
+        indexes = [
+            models.Index(fields=["name"], name="author_name_idx"),
+            models.Index(Upper("name"), name="author_name_upper_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
@@ -45,6 +46,8 @@ class Tag(TagBase):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
+        # A name typed in any case (search.query.rows_named), by index.
+        indexes = [models.Index(Upper("name"), name="tag_name_upper_idx")]
 
     def get_absolute_url(self):
         return url_for("articles:tag", self.slug)
