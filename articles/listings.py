@@ -15,7 +15,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import FilteredRelation, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
@@ -57,32 +57,22 @@ class Listing:
     named: Callable = attrgetter("name")
     link: str = ""  # the story's link rows naming the owner, if any
 
-    def _on_link(self, name):
-        return f"{self.link}__{name}" if self.link else name
-
     def stories(self, owner, start=None, end=None):
         """The owner's stories in the request's edition, newest first; those
         published from `start` to before `end` if given."""
-        time = self._on_link("published_at")
-        lookups = {self._on_link(self.field): owner}
-        if start is not None:
-            lookups |= {f"{time}__gte": start, f"{time}__lt": end}
         stories = Article.objects.published().in_edition()
+        on = f"{self.link}__" if self.link else ""  # the story's or its link's
+        period = Q()
+        if start is not None:
+            period = Q(
+                **{f"{on}published_at__gte": start, f"{on}published_at__lt": end}
+            )
         if not self.link:
-            return stories.filter(**lookups)
-        lookups[f"{time}__isnull"] = False  # the index holds only those
-        # The owner, the times and the link row's copy of the language, all on
-        # the one link row (the join's own condition: a filter() would test
-        # "not another edition's" against every link of the story, in a
-        # subquery each), so that rows of other editions are passed over in
-        # the index and their stories never read.
-        edition = editions.stories_in(editions.active(), self._on_link("language"))
-        listed = FilteredRelation(self.link, condition=Q(**lookups) & edition)
-        return (
-            stories.annotate(listed=listed)
-            .filter(listed__published_at__isnull=False)
-            .order_by("-listed__published_at", "-pk")
-        )
+            return stories.filter(period, **{self.field: owner})
+        # The link rows' copy of the language passes over other editions'
+        # rows in the index: their stories are never read.
+        edition = editions.stories_in(editions.active(), f"{on}language")
+        return stories.linked_to(self.link, owner, edition & period)
 
     def times(self, owner):
         """Rows whose `published_at` is that of each of the owner's stories in

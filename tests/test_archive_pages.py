@@ -402,9 +402,9 @@ def test_it_reads_tag_and_author_archives_by_their_links_time(
         # The link rows' time, as their partial index holds it (in subqueries
         # the table has an alias).
         assert f'"{table}"' in sql and '"published_at" IS NOT NULL' in sql, url
-    # The listing's own join of the link rows is called "listed".
-    assert 'ORDER BY listed."published_at" DESC' in sql
-    assert 'listed."published_at" >= ' in sql
-    assert 'listed."language"' in sql  # their copy of the language
+    # The listing's own join of the link rows is called "linked".
+    assert 'ORDER BY linked."published_at" DESC' in sql
+    assert 'linked."published_at" >= ' in sql
+    assert 'linked."language"' in sql  # their copy of the language
     assert "Март" in page_text(response)
     assert Article.objects.published().count() == 2

@@ -15,7 +15,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertHTMLEqual
 
 from articles import search
-from articles.models import Article, SearchDocument, SectionTranslation, Tag
+from articles.models import Article, Byline, SearchDocument, SectionTranslation, Tag
 from articles.search import excerpt, marked
 from articles.search import query as search_query
 from articles.search.filters import ArticleFilter
@@ -294,10 +294,21 @@ def test_the_other_filters_apply_before_the_words_are_ranked(client, monkeypatch
             "?q=harbour&section=coast&published_after=2020-01-01",
             {"language", "section", "published_at"},
         ),
-        ("?q=harbour&tag=ports", None),  # only the stories know their tags
+        # Only the stories know their tags and authors: a topic's or an
+        # author's stories are walked down their link rows' times.
+        ("?q=harbour&tag=ports", None),
+        ("?q=harbour&author=nino", None),
+        ("?q=harbour&tag=ports&author=nino", None),
         ("?q=harbour&section=coast&tag=ports", None),
     ],
-    ids=["everything", "documents-narrowed", "stories-narrowed", "both"],
+    ids=[
+        "everything",
+        "documents-narrowed",
+        "topic",
+        "author",
+        "topic-and-author",
+        "both",
+    ],
 )
 def test_every_way_of_searching_finds_the_same_stories(
     client, monkeypatch, common_share, query, lookups
@@ -315,14 +326,26 @@ def test_every_way_of_searching_finds_the_same_stories(
         headline="Inland, far from any harbour",
         published_at=newest.published_at - timedelta(days=1),
     )
+    nino = make_author(slug="nino")
     for story in (newest, older, elsewhere):
         story.tags.add("Ports")  # reindexes the story
-    make_draft(headline="Harbour draft", section=coast, tags=["Ports"])
-    make_scheduled(headline="Harbour scheduled", section=coast, tags=["Ports"])
+        Byline.objects.create(article=story, author=nino)
+    by_another = make_article(
+        headline="Harbour, by another",
+        section=coast,
+        tags=["Ports"],
+        published_at=older.published_at - timedelta(days=1),
+    )
+    make_draft(headline="Harbour draft", section=coast, tags=["Ports"], authors=[nino])
+    make_scheduled(
+        headline="Harbour scheduled", section=coast, tags=["Ports"], authors=[nino]
+    )
     analyse_search_documents()
     expected = [newest.headline, older.headline]
     if "section" not in query:
         expected.insert(1, elsewhere.headline)
+    if "author" not in query:
+        expected.append(by_another.headline)
     assert headlines(client.get(f"/search/{query}")) == expected
     if POSTGRESQL:
         [(common, documents)] = ways

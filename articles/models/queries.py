@@ -58,6 +58,32 @@ class ArticleQuerySet(models.QuerySet):
             return self.scheduled()
         return self.filter(status=state)
 
+    def linked_to(self, link, owner, condition=None, name="linked"):
+        """Stories a tag or an author (`owner`) is linked to by their link rows
+        `link` ("tagged_items", "bylines": rows naming it by the field of its
+        kind's name), newest first, read down the index of the owner's rows
+        and their copy of the story's publication time, so that the cost is
+        that of the rows read, however many stories the owner has.
+
+        The owner and `condition` (a Q on the link row, named by `link`) are
+        the join's own condition, not a filter(): a negation there would be
+        tested against every link of each story, in a subquery each. The
+        stored time narrows; published() decides over a stale one. `name`
+        names the join (one per owner, where a query names several)."""
+        rows = self.model._meta.get_field(link).related_model
+        owner_field = rows._meta.get_field(type(owner)._meta.model_name).name
+        named = Q(
+            **{f"{link}__{owner_field}": owner, f"{link}__published_at__isnull": False}
+        )
+        if condition is not None:
+            named &= condition
+        linked = models.FilteredRelation(link, condition=named)
+        return (
+            self.annotate(**{name: linked})
+            .filter(**{f"{name}__published_at__isnull": False})
+            .order_by(f"-{name}__published_at", "-pk")
+        )
+
     def for_listing(self):
         """What a story card needs, fetched up front; not the body, which cards
         never show and which is most of a story's bytes."""

@@ -217,6 +217,14 @@ class NamedFilter(django_filters.Filter):
 
     field_class = NamedField
 
+    def __init__(self, *args, link=None, **kwargs):
+        """`link`: the story's link rows that name the row (a tag's taggings,
+        an author's bylines), if any: one row's stories are then read down
+        the index of its link rows, newest first (ArticleQuerySet.linked_to),
+        which a search walks in that order (search.query)."""
+        super().__init__(*args, **kwargs)
+        self.link = link
+
     def lookups(self, rows):
         """This filter for `rows`, as a condition on a story (or search document)."""
         if len(rows) == 1:
@@ -228,6 +236,8 @@ class NamedFilter(django_filters.Filter):
             return qs
         if isinstance(value, Unknown):
             return qs.none()
+        if len(value) == 1 and self.link:
+            return qs.linked_to(self.link, value[0], name=f"{self.field_name}_linked")
         if len(value) == 1:
             return qs.filter(self.lookups(value))
         # Namesakes: each story once, however many of them wrote it.
@@ -357,6 +367,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     tag = NamedFilter(
         field_name="tags",
+        link="tagged_items",
         queryset=Tag.objects.all(),
         max_length=100,
         label=gettext_lazy("Topic"),
@@ -367,6 +378,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     author = NamedFilter(
         field_name="authors",
+        link="bylines",
         queryset=Author.objects.all(),
         max_length=120,
         label=gettext_lazy("Author"),

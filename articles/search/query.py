@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, transaction
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -24,8 +24,8 @@ RANKED_MATCHES = 200
 # newest stories (WALKED of them), where it is likely to be found enough times;
 # a rarer one through the GIN index.
 COMMON_SHARE = 0.25
-# The newest search documents a common word is looked for in: their vectors
-# are read one by one, so the work is bounded by this, not by the archive.
+# The newest stories a common word is looked for in: their vectors are read
+# one by one, so the work is bounded by this, not by the archive.
 WALKED = 2000
 # Matches the GIN index gives, newest first, before the stories' own filters
 # (the edition shown) pick from them: the stories' rows are read one by one.
@@ -127,8 +127,8 @@ def _recent_matches(queryset, query, documents, common):
     """The ids of the RANKED_MATCHES most recent stories of `queryset` matching
     `query` (a list, or a subquery): bounded work whatever the archive's size.
 
-    A common word is looked for first among the WALKED newest documents: if
-    enough of them match, those are the most recent matches. Otherwise (or for
+    A common word is looked for first among the WALKED newest stories of
+    `queryset` (whatever it is narrowed by): if enough of them match, those are the most recent matches. Otherwise (or for
     a rarer word) the GIN index finds the matches. Where `documents` narrows
     the documents as the stories are narrowed, the MATCHES_READ newest matching
     documents are read from them alone, and the stories' remaining filter (the
@@ -136,7 +136,7 @@ def _recent_matches(queryset, query, documents, common):
     lead, and the planner starts from the fewer rows.
     """
     if common:
-        found = _walked_matches(queryset, query, documents)
+        found = _walked_matches(queryset, query)
         if len(found) >= RANKED_MATCHES:
             return found
     if documents is not None:
@@ -158,10 +158,26 @@ def _newest_documents(queryset, documents):
     )
 
 
-def _walked_matches(queryset, query, documents):
-    """The most recent matches among the WALKED newest documents."""
-    walked = _newest_documents(queryset, documents)[:WALKED]
-    return list(_newest(queryset.filter(pk__in=walked, search_document__vector=query)))
+def _walked_matches(queryset, query):
+    """The most recent matches among the WALKED newest stories of `queryset`,
+    in its order (newest first: by publication time, or by the time on the
+    link row a topic or author filter walks, NamedFilter).
+
+    Each story comes with whether it matches, read through a server-side
+    cursor a RANKED_MATCHES at a time: PostgreSQL reads the stories, and
+    their vectors, only as far as the rows fetched, so a word in most of the
+    newest stories costs some RANKED_MATCHES reads, and one in few of them at
+    most WALKED. (A filter on the vector, or a subquery of the WALKED newest,
+    would have it read all of them, or all the matches, first.)"""
+    hit = ExpressionWrapper(Q(search_document__vector=query), BooleanField())
+    walk = queryset.annotate(hit=hit).values_list("pk", "hit")[:WALKED]
+    found = []
+    for pk, matches in walk.iterator(chunk_size=RANKED_MATCHES):
+        if matches:
+            found.append(pk)
+            if len(found) == RANKED_MATCHES:
+                break
+    return found
 
 
 def _candidate_matches(queryset, query, documents):
