@@ -19,7 +19,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Correction, MembershipPrompt, MembershipTier
+from articles.models import (
+    Correction,
+    MembershipPrompt,
+    MembershipTier,
+    SearchDocument,
+)
+from articles.search import query as search_query
 from tests.helpers import (
     house_outlet,
     make_article,
@@ -45,15 +51,16 @@ PAGES = {
     "tag": (lambda site: reverse("articles:tag", args=[site.tag]), 4, 7),
     "author": (lambda site: site.author.get_absolute_url(), 4, 7),
     # The search form's topic and author boxes suggest names from the
-    # edition's recent stories, read once for both (articles.search.filters).
-    "search": (lambda site: reverse("articles:search") + "?q=rally", 8, 11),
+    # edition's recent stories, read once for both (articles.search.filters);
+    # each counts their links, then reads the most used names.
+    "search": (lambda site: reverse("articles:search") + "?q=rally", 10, 13),
     "search filtered": (
         lambda site: (
             reverse("articles:search")
             + f"?section={site.section.slug}&tag={site.tag}&author={site.author.slug}"
         ),
-        10,
-        13,
+        12,
+        15,
     ),
     "support": (lambda site: reverse("articles:support"), 1, 4),
     # Feeds, sitemaps and the API show no navigation or prompts.
@@ -145,10 +152,19 @@ def measure(client, url, warm=True):
 
 
 @pytest.mark.parametrize("stories", [5, 200])
-def test_every_public_page_keeps_to_its_query_budget(client, settings, stories):
+def test_every_public_page_keeps_to_its_query_budget(
+    client, settings, monkeypatch, stories
+):
+    # On PostgreSQL a word the statistics count as common is first looked for
+    # among the newest stories, then, found too few times there, through the
+    # index: the longest way, whatever statistics earlier tests left.
+    monkeypatch.setattr(search_query, "COMMON_SHARE", 0.0)
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     settings.NEWSROOM_PAGE_SIZE = 1  # so that every listing has a page 2
     site = build_site(stories)
+    if connection.vendor == "postgresql":  # statistics, as a running site has
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
     counts, repeated = {}, {}
     for name, (where, _, _) in PAGES.items():
         for warm in (True, False):
@@ -165,11 +181,12 @@ def test_every_public_page_keeps_to_its_query_budget(client, settings, stories):
     }
     if connection.vendor == "postgresql":
         # Full-text search reads the planner's estimates and sets its plan for
-        # the transaction (2), then ranks the newest matches, which counts
-        # them as well. Here, inside the test's transaction, that transaction
-        # is a savepoint (2) whose setting is then restored (1).
-        expected["search", True] += 5
-        expected["search", False] += 5
+        # the transaction (2), walks the newest stories, looks further through
+        # the index (2), then ranks the newest matches, which counts them as
+        # well. Here, inside the test's transaction, that transaction is a
+        # savepoint (2) whose setting is then restored (1).
+        expected["search", True] += 6
+        expected["search", False] += 6
         # Listings and their feeds are planned without parallel workers
         # (articles.planner): a savepoint in the test's transaction, the
         # setting set and put back, the savepoint released. Outside a

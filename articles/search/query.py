@@ -2,12 +2,13 @@
 first where ranked; the rows and languages they name; the names to suggest."""
 
 import json
+from collections import Counter
 from contextlib import contextmanager
 
 from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -276,27 +277,41 @@ def _among(ids):
     return recent_stories() if ids is None else ids
 
 
-def suggested_topics(among=None):
-    """The names of the topics most used in the edition's recent stories
-    (`among`: their ids, if read already)."""
-    tags = (
-        Tag.objects.filter(tagged_articles__content_object__in=_among(among))
-        .annotate(uses=Count("tagged_articles"))
-        .order_by("-uses", "name")
+def most_used(model, links, story, among=None):
+    """The names of the rows of `model` (tags, authors, outlets) named by most
+    of the edition's recent stories (`among`: their ids, if read already),
+    the most used first, then by name; namesakes listed once.
+
+    `links` is the row's reverse relation to what names it (taggings,
+    bylines, the stories themselves) and `story` how those name their story.
+    The links of the recent stories are counted alone, and only the names of
+    the most used are read: joined to their rows first, PostgreSQL would hash
+    every row of `model`, a cost that grows with the tags and authors."""
+    relation = model._meta.get_field(links)
+    named = relation.related_model._base_manager.filter(
+        **{f"{story}__in": _among(among)}
     )
-    return list(tags.values_list("name", flat=True)[:SUGGESTIONS])
+    uses = Counter(named.values_list(relation.field.attname, flat=True))
+    uses.pop(None, None)
+    if not uses:
+        return []
+    # Every row used as often as the last one suggested, for the names to
+    # part the ties.
+    least = sorted(uses.values(), reverse=True)[:SUGGESTIONS][-1]
+    tied = [pk for pk, count in uses.items() if count >= least]
+    names = dict(model._base_manager.filter(pk__in=tied).values_list("pk", "name"))
+    ranked = sorted(names, key=lambda pk: (-uses[pk], names[pk].casefold()))
+    return list(dict.fromkeys(names[pk] for pk in ranked[:SUGGESTIONS]))
+
+
+def suggested_topics(among=None):
+    """The names of the topics most used in the edition's recent stories."""
+    return most_used(Tag, "tagged_articles", "content_object", among)
 
 
 def suggested_authors(among=None):
-    """The names of the authors of most of the edition's recent stories
-    (`among`: their ids, if read already)."""
-    authors = (
-        Author.objects.filter(bylines__article__in=_among(among))
-        .annotate(stories=Count("bylines"))
-        .order_by("-stories", "name")
-    )
-    names = authors.values_list("name", flat=True)[:SUGGESTIONS]
-    return list(dict.fromkeys(names))  # namesakes listed once
+    """The names of the authors of most of the edition's recent stories."""
+    return most_used(Author, "bylines", "article", among)
 
 
 def any_case(field, lookup, text):

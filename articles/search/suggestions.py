@@ -7,12 +7,12 @@ Only names with a story published in the edition are suggested: a topic
 given only to drafts stays unknown to readers.
 """
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 
 from articles import slugs
 from articles.models import Article, Author, Outlet, Tag
 
-from .query import SUGGESTIONS, _among
+from .query import most_used
 
 # A drop-down list of outlets while a site has no more than this many; past
 # it, a text box suggesting the most used (a partner archive may bring
@@ -30,15 +30,8 @@ def listed_outlets(limit=LISTED_OUTLETS + 1):
 
 
 def suggested_outlets(among=None):
-    """The names of the outlets of most of the edition's recent stories
-    (`among`: their ids, if read already)."""
-    outlets = (
-        Outlet.objects.filter(articles__in=_among(among))
-        .annotate(stories=Count("articles"))
-        .order_by("-stories", "name")
-    )
-    names = outlets.values_list("name", flat=True)[:SUGGESTIONS]
-    return list(dict.fromkeys(names))
+    """The names of the outlets of most of the edition's recent stories."""
+    return most_used(Outlet, "articles", "pk", among)
 
 
 # Each kind a box suggests: its model, and how a story names one of its rows.
