@@ -20,7 +20,6 @@ from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles import editions
@@ -135,7 +134,7 @@ def render_part(origin, code, month, page):
     rows = _rows(stories, page)
     if not rows:
         return None
-    versions = _versions(stories) if any(_in_group(row) for row in rows) else {}
+    versions = _versions(rows) if any(_in_group(row) for row in rows) else {}
     story_path = _story_paths()
     lines = [HEAD]
     latest = None
@@ -180,17 +179,14 @@ def _in_group(row):
     return bool(row["translation_of_id"] or row["is_translated"])
 
 
-def _versions(stories):
-    """{group: the published stories of each translation group of the month}."""
-    groups = (
-        stories.with_is_translated()
-        .filter(Q(translation_of__isnull=False) | Q(is_translated=True))
-        .annotate(group=Coalesce("translation_of_id", "pk"))
-        .values("group")
-    )
+def _versions(rows):
+    """{group: the published stories of the translation group of each of
+    `rows` (the part's) that has one}."""
+    groups = {row["translation_of_id"] or row["pk"] for row in rows if _in_group(row)}
     fields = ("pk", "translation_of_id", "slug", "language")
-    # Two queries, each reading an index (the primary key; the translations'),
-    # where one with OR would read every story.
+    # The part's groups only, not the month's: two queries, each reading an
+    # index (the primary key; the translations'), where one with OR would
+    # read every story.
     found = [
         *Article.objects.published().filter(pk__in=groups).values(*fields),
         *Article.objects.published().filter(translation_of__in=groups).values(*fields),
