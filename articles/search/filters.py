@@ -224,6 +224,9 @@ class NamedFilter(django_filters.Filter):
         which a search walks in that order (search.query)."""
         super().__init__(*args, **kwargs)
         self.link = link
+        # The edition searched, if one (set by ArticleFilter): the link rows'
+        # copy of the language then passes over other editions' rows.
+        self.edition = None
 
     def lookups(self, rows):
         """This filter for `rows`, as a condition on a story (or search document)."""
@@ -237,7 +240,11 @@ class NamedFilter(django_filters.Filter):
         if isinstance(value, Unknown):
             return qs.none()
         if len(value) == 1 and self.link:
-            return qs.linked_to(self.link, value[0], name=f"{self.field_name}_linked")
+            edition = None
+            if self.edition:
+                edition = editions.stories_in(self.edition, f"{self.link}__language")
+            name = f"{self.field_name}_linked"
+            return qs.linked_to(self.link, value[0], edition, name=name)
         if len(value) == 1:
             return qs.filter(self.lookups(value))
         # Namesakes: each story once, however many of them wrote it.
@@ -448,10 +455,13 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         if self.unknown:
             return queryset.none()
-        # The words go last: search ranks what the other filters leave.
-        queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
         edition = self.edition_searched(data)
+        for each in self.filters.values():
+            if isinstance(each, NamedFilter):
+                each.edition = self.edition if edition else None
+        # The words go last: search ranks what the other filters leave.
+        queryset = super().filter_queryset(queryset)
         queryset = queryset.filter(edition)
         return search(
             queryset,
