@@ -1,27 +1,24 @@
 """Names typed in the search form (an author, a topic) are found by index, as
 written or in any case, however many authors and topics the archive has."""
 
-import django.db.models.functions.text
 from django.db import migrations, models
+from django.db.models.functions import Upper
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('articles', '0024_story_link_languages'),
-    ]
+    dependencies = [("articles", "0024_story_link_languages")]
 
     operations = [
         migrations.AddIndex(
-            model_name='author',
-            index=models.Index(fields=['name'], name='author_name_idx'),
+            model_name="author",
+            index=models.Index(fields=["name"], name="author_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='author',
-            index=models.Index(django.db.models.functions.text.Upper('name'), name='author_name_upper_idx'),
+            model_name="author",
+            index=models.Index(Upper("name"), name="author_name_upper_idx"),
         ),
         migrations.AddIndex(
-            model_name='tag',
-            index=models.Index(django.db.models.functions.text.Upper('name'), name='tag_name_upper_idx'),
+            model_name="tag",
+            index=models.Index(Upper("name"), name="tag_name_upper_idx"),
         ),
     ]

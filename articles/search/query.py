@@ -129,12 +129,13 @@ def _recent_matches(queryset, query, documents, common):
     `query` (a list, or a subquery): bounded work whatever the archive's size.
 
     A common word is looked for first among the WALKED newest stories of
-    `queryset` (whatever it is narrowed by): if enough of them match, those are the most recent matches. Otherwise (or for
-    a rarer word) the GIN index finds the matches. Where `documents` narrows
-    the documents as the stories are narrowed, the MATCHES_READ newest matching
-    documents are read from them alone, and the stories' remaining filter (the
-    edition) picks from those; else the stories' filters (a topic, an author)
-    lead, and the planner starts from the fewer rows.
+    `queryset` (whatever it is narrowed by): if enough of them match, those
+    are the most recent matches. Otherwise (or for a rarer word) the GIN
+    index finds the matches. Where `documents` narrows the documents as the
+    stories are narrowed, the MATCHES_READ newest matching documents are read
+    from them alone, and the stories' remaining filter (the edition) picks
+    from those; else the stories' filters (a topic, an author) lead, and the
+    planner starts from the fewer rows.
     """
     if common:
         found = _walked_matches(queryset, query)
@@ -171,7 +172,8 @@ def _walked_matches(queryset, query):
     most WALKED. (A filter on the vector, or a subquery of the WALKED newest,
     would have it read all of them, or all the matches, first.)"""
     hit = ExpressionWrapper(Q(search_document__vector=query), BooleanField())
-    walk = queryset.annotate(hit=hit).values_list("pk", "hit")[:WALKED]
+    walk = queryset.prefetch_related(None).annotate(hit=hit)
+    walk = walk.values_list("pk", "hit")[:WALKED]
     found = []
     for pk, matches in walk.iterator(chunk_size=RANKED_MATCHES):
         if matches:
