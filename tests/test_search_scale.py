@@ -236,3 +236,31 @@ def test_a_typed_name_is_looked_up_by_index_however_many_names_there_are(model):
         cursor.execute("EXPLAIN " + looked_up["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan" not in plan, plan
+
+
+def test_a_word_rare_among_the_newest_stories_is_not_walked_for_long(
+    client, monkeypatch
+):
+    """A word the statistics call common, but which the first stories walked
+    seldom hold (common in other editions, say), is given up on after a page
+    of them, and its matches found through the index all the same."""
+    monkeypatch.setattr(search_query, "COMMON_SHARE", 0.0)  # always walked
+    monkeypatch.setattr(search_query, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(search_query, "WALKED", 8)
+    market = make_stories(2, "Market day")
+    older = make_stories(6, "Ferry timetable", hours_ago=1)
+    analyse()
+    found = headlines(client.get("/search/?q=ferry"))
+    assert found == [story.headline for story in older[: 2 if POSTGRESQL else 6]]
+    if POSTGRESQL:
+        stories = Article.objects.published()
+        query = search_query.words_query("ferry")
+        # The first two walked hold no match: the walk stops there, though
+        # the next six match.
+        assert search_query._walked_matches(stories, query) == []
+        # Where the first page walked holds enough of them, it goes on.
+        some = stories.filter(pk__in=[market[0].pk, *(story.pk for story in older)])
+        assert search_query._walked_matches(some, query) == [
+            older[0].pk,
+            older[1].pk,
+        ]
