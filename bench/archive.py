@@ -82,9 +82,7 @@ PAGES = {
     "search, no match": lambda s: f"{url('search')}?q={NO_MATCH}",
     "search, word + author": lambda s: f"{url('search')}?q={WORD}&author={s.author}",
     # The word is in every English story and in no other edition's.
-    "search, another edition": lambda s: (
-        f"{OTHER_EDITION}{url('search')}?q={WORD}"
-    ),
+    "search, another edition": lambda s: f"{OTHER_EDITION}{url('search')}?q={WORD}",
     "search suggestions": lambda s: f"{url('search-suggest')}?kind=author&q=Nin",
     "feed": lambda s: url("feed"),
     "tag feed": lambda s: url("tag-feed", s.tag),
