@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertHTMLEqual
 
@@ -295,8 +294,7 @@ def test_the_other_filters_apply_before_the_words_are_ranked(client, monkeypatch
             "?q=harbour&section=coast&published_after=2020-01-01",
             {"language", "section", "published_at"},
         ),
-        # Only the stories know their tags and authors: a topic's or an
-        # author's stories are walked down their link rows' times.
+        # Only the stories know their tags and authors.
         ("?q=harbour&tag=ports", None),
         ("?q=harbour&author=nino", None),
         ("?q=harbour&tag=ports&author=nino", None),
@@ -473,30 +471,6 @@ def test_it_filters_by_section_tag_author_outlet_and_language(client):
         response = client.get(f"/az/search/?{query}")
         assert response.status_code == 200, query
         assert headlines(response) == [wanted.headline], query
-
-
-def test_a_topic_or_authors_stories_are_read_from_the_editions_link_rows(client):
-    """A search by an author or topic walks their link rows (bylines,
-    taggings); in an edition, only the rows of its language, by their copy
-    of it, so that an author's thousands of stories elsewhere are not read."""
-    nino = make_author(slug="nino")
-    for language in ("en", "az"):
-        make_article(
-            headline=f"Harbour {language}",
-            authors=[nino],
-            tags=["Ports"],
-            language=language,
-        )
-    for edition, language in (("", "en"), ("/az", "az")):
-        for query in ("q=harbour&author=nino", "q=harbour&tag=ports", "author=nino"):
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(f"{edition}/search/?{query}")
-            assert headlines(response) == [f"Harbour {language}"], (edition, query)
-            sql = " ".join(each["sql"] for each in captured.captured_queries)
-            assert re.search(r'_linked"?\."language"', sql), (edition, query)
-    # A language asked for is every edition's: no link row is passed over.
-    response = client.get("/search/?q=harbour&author=nino&language=az")
-    assert headlines(response) == ["Harbour az"]
 
 
 def test_it_filters_by_publication_dates(client):

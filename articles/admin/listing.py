@@ -24,7 +24,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Min, Q
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import search as story_search
 from articles.models import Article, Author, Tag
 from articles.planner import planner_settings
-from articles.search.query import rows_named
+from articles.search.query import most_used, rows_named
 
 # Stories counted one by one; past this the planner's estimate stands in.
 COUNTED = 1000
@@ -143,21 +143,13 @@ class TypedListFilter(admin.SimpleListFilter):
         relation = self.model._meta.get_field(self.links)
         return relation.related_model, relation.field.name
 
-    def most_used(self):
-        link, _owner = self._link
-        recent = {f"{self.links}__{link.story_field}__in": recent_stories()}
-        return (
-            self.model.objects.filter(**recent)
-            .annotate(uses=Count(self.links))
-            .order_by("-uses", "name")[:MOST_USED]
-        )
-
     def stories_of(self, rows):
         link, owner = self._link
         return link.objects.filter(**{f"{owner}__in": rows}).values(link.story_field)
 
     def lookups(self, request, model_admin):
-        choices = [(row.slug, row.name) for row in self.most_used()]
+        used = most_used(self.model, self.links, recent_stories(), MOST_USED)
+        choices = [(row.slug, row.name) for row in used]
         typed = self.value()
         if typed and typed not in {slug for slug, _name in choices}:
             choices.append((typed, typed))

@@ -217,17 +217,6 @@ class NamedFilter(django_filters.Filter):
 
     field_class = NamedField
 
-    def __init__(self, *args, link=None, **kwargs):
-        """`link`: the story's link rows that name the row (a tag's taggings,
-        an author's bylines), if any: one row's stories are then read down
-        the index of its link rows, newest first (ArticleQuerySet.linked_to),
-        which a search walks in that order (search.query)."""
-        super().__init__(*args, **kwargs)
-        self.link = link
-        # The edition searched, if one (set by ArticleFilter): the link rows'
-        # copy of the language then passes over other editions' rows.
-        self.edition = None
-
     def lookups(self, rows):
         """This filter for `rows`, as a condition on a story (or search document)."""
         if len(rows) == 1:
@@ -239,12 +228,6 @@ class NamedFilter(django_filters.Filter):
             return qs
         if isinstance(value, Unknown):
             return qs.none()
-        if len(value) == 1 and self.link:
-            edition = None
-            if self.edition:
-                edition = editions.stories_in(self.edition, f"{self.link}__language")
-            name = f"{self.field_name}_linked"
-            return qs.linked_to(self.link, value[0], edition, name=name)
         if len(value) == 1:
             return qs.filter(self.lookups(value))
         # Namesakes: each story once, however many of them wrote it.
@@ -374,7 +357,6 @@ class ArticleFilter(django_filters.FilterSet):
     )
     tag = NamedFilter(
         field_name="tags",
-        link="tagged_items",
         queryset=Tag.objects.all(),
         max_length=100,
         label=gettext_lazy("Topic"),
@@ -385,7 +367,6 @@ class ArticleFilter(django_filters.FilterSet):
     )
     author = NamedFilter(
         field_name="authors",
-        link="bylines",
         queryset=Author.objects.all(),
         max_length=120,
         label=gettext_lazy("Author"),
@@ -455,13 +436,10 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         if self.unknown:
             return queryset.none()
-        data = self.form.cleaned_data
-        edition = self.edition_searched(data)
-        for each in self.filters.values():
-            if isinstance(each, NamedFilter):
-                each.edition = self.edition if edition else None
         # The words go last: search ranks what the other filters leave.
         queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        edition = self.edition_searched(data)
         queryset = queryset.filter(edition)
         return search(
             queryset,

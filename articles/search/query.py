@@ -129,8 +129,8 @@ def _recent_matches(queryset, query, documents, common):
     `query` (a list, or a subquery): bounded work whatever the archive's size.
 
     A common word is looked for first among the WALKED newest stories of
-    `queryset` (whatever it is narrowed by): if enough of them match, those
-    are the most recent matches. Otherwise (or for a rarer word) the GIN
+    `queryset` (or, narrowed by what the documents do not know, its newest
+    documents): if enough of them match, those are the most recent matches. Otherwise (or for a rarer word) the GIN
     index finds the matches. Where `documents` narrows the documents as the
     stories are narrowed, the MATCHES_READ newest matching documents are read
     from them alone, and the stories' remaining filter (the edition) picks
@@ -138,7 +138,10 @@ def _recent_matches(queryset, query, documents, common):
     planner starts from the fewer rows.
     """
     if common:
-        found = _walked_matches(queryset, query)
+        if documents is None:  # a topic, author or outlet: see _walked_documents
+            found = _walked_documents(queryset, query)
+        else:
+            found = _walked_matches(queryset, query)
         if len(found) >= RANKED_MATCHES:
             return found
     if documents is not None:
@@ -161,9 +164,9 @@ def _newest_documents(queryset, documents):
 
 
 def _walked_matches(queryset, query):
-    """The most recent matches among the WALKED newest stories of `queryset`,
-    in its order (newest first: by publication time, or by the time on the
-    link row a topic or author filter walks, NamedFilter).
+    """The most recent matches among the WALKED newest stories of `queryset`
+    (narrowed only as its documents are: edition, section, dates), newest
+    first.
 
     Each story comes with whether it matches, read through a server-side
     cursor a RANKED_MATCHES at a time: PostgreSQL reads the stories, and
@@ -192,6 +195,16 @@ def _walked_matches(queryset, query):
         ):
             break
     return found
+
+
+def _walked_documents(queryset, query):
+    """The most recent matches of `queryset` among the WALKED newest documents
+    of any edition: for stories narrowed by a topic, author or outlet, which
+    the documents do not know. Walked story by story (_walked_matches), a
+    story list with few of the edition's stories, or none, would be read to
+    its end before the walk found a row to give."""
+    walked = _newest_documents(queryset, None)[:WALKED]
+    return list(_newest(queryset.filter(pk__in=walked, search_document__vector=query)))
 
 
 def _candidate_matches(queryset, query, documents):
@@ -290,17 +303,19 @@ def _among(ids):
     return recent_stories() if ids is None else ids
 
 
-def most_used(model, links, story, among=None):
-    """The names of the rows of `model` (tags, authors, outlets) named by most
-    of the edition's recent stories (`among`: their ids, if read already),
-    the most used first, then by name; namesakes listed once.
+def most_used(model, links, among=None, limit=None):
+    """The `limit` (SUGGESTIONS) rows of `model` (tags, authors, outlets) that most of the
+    stories `among` name (their ids, or a subquery; by default the edition's
+    recent stories), the most used first, then by name.
 
-    `links` is the row's reverse relation to what names it (taggings,
-    bylines, the stories themselves) and `story` how those name their story.
-    The links of the recent stories are counted alone, and only the names of
-    the most used are read: joined to their rows first, PostgreSQL would hash
-    every row of `model`, a cost that grows with the tags and authors."""
+    `links` is the row's reverse relation to what names it: taggings or
+    bylines (StoryLink, naming their story in `story_field`), or the stories
+    themselves. Those links are counted alone, and only the rows of the most
+    used read: joined to their rows first, PostgreSQL would hash every row of
+    `model`, a cost that grows with the tags and authors."""
+    limit = limit or SUGGESTIONS
     relation = model._meta.get_field(links)
+    story = getattr(relation.related_model, "story_field", "pk")
     named = relation.related_model._base_manager.filter(
         **{f"{story}__in": _among(among)}
     )
@@ -308,23 +323,29 @@ def most_used(model, links, story, among=None):
     uses.pop(None, None)
     if not uses:
         return []
-    # Every row used as often as the last one suggested, for the names to
-    # part the ties.
-    least = sorted(uses.values(), reverse=True)[:SUGGESTIONS][-1]
-    tied = [pk for pk, count in uses.items() if count >= least]
-    names = dict(model._base_manager.filter(pk__in=tied).values_list("pk", "name"))
-    ranked = sorted(names, key=lambda pk: (-uses[pk], names[pk].casefold()))
-    return list(dict.fromkeys(names[pk] for pk in ranked[:SUGGESTIONS]))
+    # Every row used as often as the last one kept, for the names to part
+    # the ties.
+    least = sorted(uses.values(), reverse=True)[:limit][-1]
+    tied = model._base_manager.filter(
+        pk__in=[pk for pk, count in uses.items() if count >= least]
+    )
+    ranked = sorted(tied, key=lambda row: (-uses[row.pk], row.name.casefold()))
+    return ranked[:limit]
+
+
+def names_of(rows):
+    """The rows' names, namesakes once."""
+    return list(dict.fromkeys(row.name for row in rows))
 
 
 def suggested_topics(among=None):
     """The names of the topics most used in the edition's recent stories."""
-    return most_used(Tag, "tagged_articles", "content_object", among)
+    return names_of(most_used(Tag, "tagged_articles", among))
 
 
 def suggested_authors(among=None):
     """The names of the authors of most of the edition's recent stories."""
-    return most_used(Author, "bylines", "article", among)
+    return names_of(most_used(Author, "bylines", among))
 
 
 def any_case(field, lookup, text):

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from articles import slugs
 from articles.models import Article, Author, Outlet, Tag
 
-from .query import most_used
+from .query import most_used, names_of
 
 # A drop-down list of outlets while a site has no more than this many; past
 # it, a text box suggesting the most used (a partner archive may bring
@@ -31,7 +31,7 @@ def listed_outlets(limit=LISTED_OUTLETS + 1):
 
 def suggested_outlets(among=None):
     """The names of the outlets of most of the edition's recent stories."""
-    return most_used(Outlet, "articles", "pk", among)
+    return names_of(most_used(Outlet, "articles", among))
 
 
 # Each kind a box suggests: its model, and how a story names one of its rows.
