@@ -14,7 +14,6 @@ import re
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -25,7 +24,7 @@ from articles import editions, listings, seo
 from articles.context_processors import chrome, section_description, section_name
 from articles.html import absolute_html, body_pieces, excerpt, plain_text, split_blocks
 from articles.links import url_for
-from articles.models import Article, Author, Embed, Image, Section, Tag
+from articles.models import Article, Embed, Image
 from articles.planner import serial
 from articles.serving.dependencies import (
     LATEST,
@@ -197,7 +196,6 @@ class StoryFeed(Feed):
 class ObjectFeed(StoryFeed):
     """The latest stories of one section, tag or author, found by its slug."""
 
-    model = None
     listed_by = None  # the object's Listing (articles.listings)
 
     @serial  # as the listings are (articles.planner)
@@ -205,7 +203,9 @@ class ObjectFeed(StoryFeed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        # As its listing finds it: a tag or author with the languages of the
+        # edition it has stories in, which its stories are read by.
+        return self.listed_by.find(slug)
 
     def title(self, obj):
         return f"{self.name(obj)} · {settings.NEWSROOM_SITE_NAME}"
@@ -223,7 +223,6 @@ class ObjectFeed(StoryFeed):
 
 
 class SectionFeed(ObjectFeed):
-    model = Section
     listed_by = listings.SECTIONS
 
     def listing(self, obj):
@@ -239,7 +238,6 @@ class SectionFeed(ObjectFeed):
 
 
 class TagFeed(ObjectFeed):
-    model = Tag
     listed_by = listings.TAGS
 
     def listing(self, obj):
@@ -250,7 +248,6 @@ class TagFeed(ObjectFeed):
 
 
 class AuthorFeed(ObjectFeed):
-    model = Author
     listed_by = listings.AUTHORS
 
     def listing(self, obj):

@@ -15,7 +15,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
@@ -45,9 +45,12 @@ class Listing:
     (articles.models.tags): their listings read that time, from an index on
     the owner and the time, so that a tag's or author's page, year or month
     costs the same however many stories it has. The rows carry their story's
-    language as well, so that the stories of other editions (a Russian tag's
-    thousands, on its English page) are passed over in that index, not read.
-    The stored time and language narrow, published() and in_edition() decide.
+    language as well, and the index is on the owner, the language and the
+    time: find() learns which languages of the edition the owner has stories
+    in (a probe of the index per language it writes in), and the listing reads
+    each one's range, never the rows of other editions (a Russian tag's
+    thousands, on its English page). The stored time and language narrow,
+    published() and in_edition() decide.
     """
 
     name: str  # its URL names: section, section-year, section-month
@@ -69,33 +72,58 @@ class Listing:
             )
         if not self.link:
             return stories.filter(period, **{self.field: owner})
-        # The link rows' copy of the language passes over other editions'
-        # rows in the index: their stories are never read.
-        edition = editions.stories_in(editions.active(), f"{on}language")
-        return stories.linked_to(self.link, owner, edition & period)
+        if not owner.languages:
+            return stories.none()
+        # The rows of the owner's languages in this edition: with one language,
+        # the commonest case, a single range of the index, newest first.
+        here = Q(**{f"{on}language__in": owner.languages})
+        return stories.linked_to(self.link, owner, here & period)
 
-    def times(self, owner):
+    def times(self, owner, languages=None):
         """Rows whose `published_at` is that of each of the owner's stories in
-        the request's edition (`owner` may be an OuterRef): what the archive's
-        years, months and bounds are read from (articles.paging)."""
+        the request's edition (`owner` may be an OuterRef, with `languages`
+        its languages there): what the archive's years, months and bounds are
+        read from (articles.paging)."""
         if not self.link:
             return self.stories(owner)
-        relation = Article._meta.get_field(self.link)
         # The rows' own copy of the language picks the edition; published()
         # decides over a stale time (a story unpublished by an update()).
         stories = Article.objects.published().order_by()
-        return relation.related_model.objects.filter(
-            editions.stories_in(editions.active()),
-            **{self.field: owner, "published_at__isnull": False},
-            **{f"{relation.field.name}__in": stories},
+        return self._rows(owner).filter(
+            language__in=owner.languages if languages is None else languages,
+            **{f"{self._story_field}__in": stories},
         )
 
     def find(self, slug):
-        """The owner at `slug`, with the times of its first and last stories."""
-        owners = paging.with_bounds(self.owners(), self.times(OuterRef("pk")))
-        owner = get_object_or_404(owners, slug=slug)
+        """The owner at `slug`, with the times of its first and last stories,
+        and for a tag or author the languages of the edition it has stories in
+        (`languages`)."""
+        owners = self.owners()
+        languages = None
+        if self.link:
+            key = Subquery(owners.filter(slug=slug).values("pk"))
+            languages = self._languages(key)
+        times = self.times(OuterRef("pk"), languages)
+        owner = get_object_or_404(paging.with_bounds(owners, times), slug=slug)
+        owner.languages = languages
         depend_on(self.key(owner.pk))
         return owner
+
+    @property
+    def _story_field(self):
+        return Article._meta.get_field(self.link).field.name
+
+    def _rows(self, owner):
+        """The owner's link rows of published (or scheduled) stories."""
+        rows = Article._meta.get_field(self.link).related_model.objects
+        return rows.filter(**{self.field: owner, "published_at__isnull": False})
+
+    def _languages(self, owner):
+        """The languages of the request's edition the owner has stories in,
+        as its link rows spell them."""
+        edition = editions.active()
+        found = self._rows(owner).languages()
+        return [code for code in found if editions.edition_of(code) == edition]
 
     def url(self, owner, *when):
         """The listing's address, or its archive's for a year, or a year and month."""

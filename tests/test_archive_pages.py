@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import paging
-from articles.models import Article, Byline
+from articles.models import Article, Byline, TaggedArticle
 from tests.helpers import (
     make_article,
     make_author,
@@ -244,8 +244,12 @@ def test_it_costs_the_same_queries_however_large_the_archive(
     assert counts[0] == counts[1]
     # On PostgreSQL a listing is planned without parallel workers
     # (articles.planner): a savepoint in the test's transaction, the setting
-    # set and put back, the savepoint released.
-    assert max(counts[0]) <= 6 + (3 if connection.vendor == "postgresql" else 0)
+    # set and put back, the savepoint released. A tag or author asks first
+    # which languages of the edition it has stories in.
+    linked = 0 if listing.startswith("/section/") else 1
+    assert max(counts[0]) <= 6 + linked + (
+        3 if connection.vendor == "postgresql" else 0
+    )
     assert Article.objects.published().count() == 96
 
 
@@ -408,3 +412,55 @@ def test_it_reads_tag_and_author_archives_by_their_links_time(
     assert 'linked."language"' in sql  # their copy of the language
     assert "Март" in page_text(response)
     assert Article.objects.published().count() == 2
+
+
+def test_it_finds_an_owners_languages_a_probe_each(news, nino):
+    for month, language in enumerate(["ru", "az-Latn", "az", "ru", "ru"], start=3):
+        make_story(news, nino, at(2024, month), language=language)
+    make_draft(section=news, authors=[nino], tags=["baku"], language="hy")
+    dated = {"published_at__isnull": False}
+    by_nino = Byline.objects.filter(author=nino, **dated)
+    on_baku = TaggedArticle.objects.filter(tag__slug="baku", **dated)
+    for rows in (by_nino, on_baku):
+        with CaptureQueriesContext(connection) as captured:
+            found = rows.languages()
+        assert sorted(found) == ["az", "az-Latn", "ru"] and len(captured) == 1
+    # The draft's row is undated: not among the owner's dated rows.
+    assert by_nino.filter(language="hy").count() == 0
+    assert Byline.objects.filter(author=make_author(), **dated).languages() == []
+
+
+@pytest.mark.parametrize(
+    ("listing", "table"),
+    [("/tag/baku/", "articles_taggedarticle"), ("/author/nino/", "articles_byline")],
+)
+def test_it_lists_each_language_of_an_edition_and_no_other(
+    client, settings, news, nino, listing, table
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    make_story(news, nino, at(2023, 3), headline="Bakı martda", language="az-Latn")
+    make_story(news, nino, at(2024, 4), headline="Баку в апреле", language="ru")
+    make_story(news, nino, at(2024, 5), headline="Bakı mayda", language="az")
+    make_story(news, nino, at(2024, 6), headline="Baku in June")
+    # A language that is no edition, kept from before, lives in the default.
+    make_story(news, nino, at(2024, 7), headline="Baku im Juli", language="de")
+    azerbaijani = client.get(f"/az{listing}")
+    listed = page_text(azerbaijani)
+    assert listed.index("Bakı mayda") < listed.index("Bakı martda")
+    assert "Баку" not in listed and "Baku in" not in listed
+    years = azerbaijani.content.decode()
+    assert f'href="/az{listing}2023/"' in years and f'href="/az{listing}2024/"' in years
+    feed = client.get(f"/az{listing}feed/").content.decode()
+    assert "Bakı mayda" in feed and "Bakı martda" in feed and "Баку" not in feed
+    english = page_text(client.get(listing))
+    assert "Baku im Juli" in english and "Baku in June" in english
+    assert "Bakı" not in english and "Баку" not in english
+    assert "Baku in June" in page_text(client.get(f"{listing}2024/06/"))
+    # An edition it has no story in: the languages asked, no row read.
+    client.get(f"/ka{listing}")  # the site-wide caches warm
+    for path in (f"/ka{listing}", f"/ka{listing}feed/"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        reads = [q["sql"] for q in captured.captured_queries if table in q["sql"]]
+        assert len(reads) == 1 and reads[0].startswith("WITH RECURSIVE"), path
+    assert Article.objects.published().count() == 5

@@ -48,8 +48,10 @@ PAGES = {
         4,
         7,
     ),
-    "tag": (lambda site: reverse("articles:tag", args=[site.tag]), 4, 7),
-    "author": (lambda site: site.author.get_absolute_url(), 4, 7),
+    # A tag or author, and their feeds, ask first which languages of the
+    # edition they have stories in (articles.listings).
+    "tag": (lambda site: reverse("articles:tag", args=[site.tag]), 5, 8),
+    "author": (lambda site: site.author.get_absolute_url(), 5, 8),
     # The search form's topic and author boxes suggest names from the
     # edition's recent stories, read once for both (articles.search.filters);
     # each counts their links, then reads the most used names.
@@ -69,8 +71,8 @@ PAGES = {
     "feed": (lambda site: reverse("articles:feed"), 4, 6),
     "atom feed": (lambda site: reverse("articles:feed-atom"), 4, 6),
     "section feed": (lambda site: site.section.get_absolute_url() + "feed/", 5, 7),
-    "tag feed": (lambda site: reverse("articles:tag-feed", args=[site.tag]), 5, 7),
-    "author feed": (lambda site: site.author.get_absolute_url() + "feed/", 5, 7),
+    "tag feed": (lambda site: reverse("articles:tag-feed", args=[site.tag]), 6, 8),
+    "author feed": (lambda site: site.author.get_absolute_url() + "feed/", 6, 8),
     "sitemap": (lambda site: reverse("articles:sitemap"), 2, 2),
     "news sitemap": (lambda site: reverse("articles:news-sitemap"), 2, 2),
     "robots": (lambda site: reverse("robots"), 1, 1),

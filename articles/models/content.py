@@ -411,6 +411,13 @@ class Byline(StoryLink):
                 name="byline_published_idx",
                 condition=Q(published_at__isnull=False),
             ),
+            # An author's stories in each language, newest first, and the
+            # languages they have written in (as tagged_language_idx).
+            models.Index(
+                fields=["author", "language", "-published_at", "-article"],
+                name="byline_language_idx",
+                condition=Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -1,4 +1,5 @@
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
@@ -88,6 +89,27 @@ class StoryLinkQuerySet(models.QuerySet):
             language=models.Subquery(story.values("language")),
         )
 
+    def languages(self):
+        """The languages these rows name, each once, in order: where they are
+        one owner's dated rows (a tag's or author's, published_at not null),
+        one probe of their index on the owner and the language per language
+        found (a loose index scan), however many rows each language has."""
+        first = self.order_by("language").values_list("language")
+        following = first.filter(language__gt=RawSQL("found.language", ()))
+        connection = connections[self.db]
+        first_sql, first_params = first[:1].query.get_compiler(self.db).as_sql()
+        next_sql, next_params = following[:1].query.get_compiler(self.db).as_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Compiled queries, their values passed as parameters.
+                f"WITH RECURSIVE found(language) AS (SELECT ({first_sql})"  # noqa: S608
+                f" UNION ALL SELECT ({next_sql}) FROM found"
+                " WHERE found.language IS NOT NULL)"
+                " SELECT language FROM found WHERE language IS NOT NULL",
+                (*first_params, *next_params),
+            )
+            return [language for (language,) in cursor.fetchall()]
+
 
 class StoryLink(models.Model):
     """A row linking a story to its tag or author, with the story's
@@ -165,6 +187,15 @@ class TaggedArticle(StoryLink, TaggedItemBase):
             models.Index(
                 fields=["tag", "-published_at", "-content_object"],
                 name="tagged_published_idx",
+                condition=models.Q(published_at__isnull=False),
+            ),
+            # A tag's stories in each language, newest first, and the
+            # languages it has stories in: a listing in one edition reads the
+            # range of each of its languages there (articles.listings), and
+            # never the rows of other editions.
+            models.Index(
+                fields=["tag", "language", "-published_at", "-content_object"],
+                name="tagged_language_idx",
                 condition=models.Q(published_at__isnull=False),
             ),
         ]
