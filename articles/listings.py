@@ -121,9 +121,7 @@ class Listing:
     def _languages(self, owner):
         """The languages of the request's edition the owner has stories in,
         as its link rows spell them."""
-        edition = editions.active()
-        found = self._rows(owner).languages()
-        return [code for code in found if editions.edition_of(code) == edition]
+        return self._rows(owner).languages_in(editions.active())
 
     def url(self, owner, *when):
         """The listing's address, or its archive's for a year, or a year and month."""

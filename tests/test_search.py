@@ -47,13 +47,13 @@ def analyse_search_documents():
 
 
 def spy_on_the_way_taken(monkeypatch):
-    """Record (common, documents) for each PostgreSQL search."""
+    """Record (common, documents, walk) for each PostgreSQL search."""
     ways = []
     recent_matches = search_query._recent_matches
 
-    def spy(queryset, query, documents, common):
-        ways.append((common, documents))
-        return recent_matches(queryset, query, documents, common)
+    def spy(queryset, query, documents, common, walk=None):
+        ways.append((common, documents, walk))
+        return recent_matches(queryset, query, documents, common, walk)
 
     monkeypatch.setattr(search_query, "_recent_matches", spy)
     return ways
@@ -347,10 +347,22 @@ def test_every_way_of_searching_finds_the_same_stories(
         expected.append(by_another.headline)
     assert headlines(client.get(f"/search/{query}")) == expected
     if POSTGRESQL:
-        [(common, documents)] = ways
+        [(common, documents, walk)] = ways
         assert common == (common_share == 0.0)
         # The documents narrowed by their own fields, one a filter, or not.
         assert (None if documents is None else fields_named(documents)) == lookups
+        # One author or topic: its link rows walked, the author's first.
+        linked = "articles_byline" if "author" in query else "articles_taggedarticle"
+        if lookups is None:
+            # Read down the rows of its languages, by their copy of the time
+            # (the join has an alias of its own where the filter joins them).
+            sql = str(walk.query)
+            joined = re.search(rf'JOIN "{linked}" (\w+) ON \([^)]*\w+_id" AND', sql)
+            alias = joined[1]
+            assert f'{alias}."language" IN (' in sql, sql
+            assert f'ORDER BY {alias}."published_at" DESC' in sql, sql
+        else:
+            assert walk is None
     if POSTGRESQL:  # only PostgreSQL limits the matches it ranks
         monkeypatch.setattr(search_query, "RANKED_MATCHES", 1)
         assert headlines(client.get(f"/search/{query}")) == [newest.headline]

@@ -14,7 +14,13 @@ from django.utils import timezone
 from articles.models import Article, Author, SearchDocument, Tag
 from articles.planner import planner_settings
 from articles.search import query as search_query
-from tests.helpers import make_article, make_draft, make_scheduled, page_text
+from tests.helpers import (
+    make_article,
+    make_author,
+    make_draft,
+    make_scheduled,
+    page_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -256,11 +262,54 @@ def test_a_word_rare_among_the_newest_stories_is_not_walked_for_long(
         stories = Article.objects.published()
         query = search_query.words_query("ferry")
         # The first two walked hold no match: the walk stops there, though
-        # the next six match.
-        assert search_query._walked_matches(stories, query) == []
+        # the next six match, and does not call what it found all there is.
+        assert search_query._walked_matches(stories, query) == ([], False)
         # Where the first page walked holds enough of them, it goes on.
         some = stories.filter(pk__in=[market[0].pk, *(story.pk for story in older)])
-        assert search_query._walked_matches(some, query) == [
-            older[0].pk,
-            older[1].pk,
-        ]
+        assert search_query._walked_matches(some, query) == (
+            [older[0].pk, older[1].pk],
+            True,
+        )
+        # Every story read, fewer than WALKED: what it found is all there is.
+        few = stories.filter(pk__in=[market[0].pk, older[5].pk])
+        assert search_query._walked_matches(few, query) == ([older[5].pk], True)
+
+
+@WAYS
+@pytest.mark.parametrize("narrowed", ["author", "tag"])
+def test_one_author_or_topic_is_walked_in_the_editions_languages_alone(
+    client, monkeypatch, common_share, narrowed
+):
+    """A search with one author or topic reads its link rows in the languages
+    of the edition it has stories in, each a range of their index, newest
+    first: az and az-Latn both in the Azerbaijani edition, never the rows of
+    other editions, and nothing at all where it has no story."""
+    monkeypatch.setattr(search_query, "COMMON_SHARE", common_share)
+    monkeypatch.setattr(search_query, "RANKED_MATCHES", 2)
+    gia = make_author(name="Գիա Կանչելի", slug="gia")
+    on = {"authors": [gia]} if narrowed == "author" else {"tags": ["Bakı"]}
+    make_stories(2, "Bakı limanı", language="az-Latn", hours_ago=2, **on)
+    newest = make_stories(1, "Bakı limanı yeni", language="az", **on)
+    make_stories(3, "Порт Баку", language="ru", hours_ago=1, **on)
+    make_stories(2, "Bakı limanı, başqası", language="az")
+    analyse()
+    asked = "author=gia" if narrowed == "author" else "tag=Bakı"
+    found = headlines(client.get(f"/az/search/?q=limanı&{asked}"))
+    if POSTGRESQL:  # the two most recent
+        assert found == [newest[0].headline, "Bakı limanı 0"]
+    else:
+        assert found == [newest[0].headline, "Bakı limanı 0", "Bakı limanı 1"]
+    assert (
+        headlines(client.get(f"/ru/search/?q=порт&{asked}"))
+        == [
+            "Порт Баку 0",
+            "Порт Баку 1",
+            "Порт Баку 2",
+        ][: 2 if POSTGRESQL else 3]
+    )
+    # No story in the Georgian edition: found empty, no story read.
+    with CaptureQueriesContext(connection) as queries:
+        assert headlines(client.get(f"/ka/search/?q=limanı&{asked}")) == []
+    if POSTGRESQL:
+        read = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+        assert all(sql.startswith("EXPLAIN") for sql in read), read

@@ -84,6 +84,20 @@ class ArticleQuerySet(models.QuerySet):
             .order_by(f"-{name}__published_at", "-pk")
         )
 
+    def linked_in(self, link, owner, code):
+        """linked_to(), the owner's link rows read in the languages of the
+        edition `code` it has stories in (StoryLinkQuerySet.languages_in, a
+        probe of their index per language): with one, the commonest case, a
+        single range of the index, and never another edition's rows. None of
+        its stories where it has none there."""
+        rows = self.model._meta.get_field(link).related_model.objects
+        owner_field = type(owner)._meta.model_name
+        dated = rows.filter(**{owner_field: owner, "published_at__isnull": False})
+        languages = dated.languages_in(code)
+        if not languages:
+            return self.none()
+        return self.linked_to(link, owner, Q(**{f"{link}__language__in": languages}))
+
     def for_listing(self):
         """What a story card needs, fetched up front; not the body, which cards
         never show and which is most of a story's bytes."""

@@ -4,7 +4,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
-from articles import slugs
+from articles import editions, slugs
 from articles.links import url_for
 
 
@@ -109,6 +109,13 @@ class StoryLinkQuerySet(models.QuerySet):
                 (*first_params, *next_params),
             )
             return [language for (language,) in cursor.fetchall()]
+
+    def languages_in(self, code):
+        """The languages these rows name (as languages() finds them) that
+        belong to the edition `code`."""
+        return [
+            found for found in self.languages() if editions.edition_of(found) == code
+        ]
 
 
 class StoryLink(models.Model):

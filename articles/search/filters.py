@@ -42,6 +42,9 @@ MAX_QUERY_LENGTH = 200
 # Filters a story's search document applies as well as the story: it keeps
 # the story's section, language and publication time under the same names.
 DOCUMENT_FILTERS = {"section", "language", "published_after", "published_before"}
+# Filters naming a story by its link rows (the relation): a search with one
+# author or topic walks them (ArticleFilter.link_walk), the author first.
+LINKED_FILTERS = {"author": "bylines", "tag": "tagged_items"}
 
 
 class QuickSelect(forms.Select):
@@ -445,7 +448,22 @@ class ArticleFilter(django_filters.FilterSet):
             queryset,
             data.get("q") or "",
             documents=self.document_lookups(data, edition),
+            walk=functools.partial(self.link_walk, queryset, data),
         )
+
+    def link_walk(self, queryset, data):
+        """`queryset` read newest first down the link rows of the one author
+        (or else topic) asked for, in the edition searched (see
+        ArticleQuerySet.linked_in): what a search walks for the most recent
+        matches. None where no single author or topic is asked for, or no one
+        edition is searched (the API; a language asked for)."""
+        if self.edition is None or data.get("language"):
+            return None
+        for name, link in LINKED_FILTERS.items():
+            rows = data.get(name)
+            if rows and len(rows) == 1:
+                return queryset.linked_in(link, rows[0], self.edition)
+        return None
 
     def edition_searched(self, data):
         """The condition of the edition searched when no language is asked for

@@ -50,7 +50,7 @@ def words_query(text):
     return query
 
 
-def search(queryset, text, documents=None):
+def search(queryset, text, documents=None, walk=None):
     """The stories of `queryset` matching `text`, best match first where ranked:
     a queryset, or on PostgreSQL a RankedStories, which a Paginator takes alike.
 
@@ -60,7 +60,11 @@ def search(queryset, text, documents=None):
     stories (a Q on SearchDocument, which keeps a story's section, language
     and publication time; an empty Q when `queryset` is every published
     story): PostgreSQL then finds the matches from the documents, and reads
-    only the stories of the newest of them.
+    only the stories of the newest of them. `walk`, where given, is a
+    function giving `queryset` read newest first down the link rows of the
+    one topic or author it is narrowed to (ArticleQuerySet.linked_in), or
+    None: called where the matches are ranked, they are looked for there
+    first.
     """
     words = query_words(text)
     if not words:
@@ -70,7 +74,8 @@ def search(queryset, text, documents=None):
         with _index_scans_only(queryset.db) as count:
             expected = _expected_matches(query, queryset.db)
             common = count > 0 and expected >= count * COMMON_SHARE
-            recent = _recent_matches(queryset, query, documents, common)
+            walked = walk() if walk else None
+            recent = _recent_matches(queryset, query, documents, common, walked)
             return RankedStories(queryset, _rank(queryset, query, recent))
     for word in words:
         queryset = queryset.filter(search_document__folded__contains=word)
@@ -124,26 +129,35 @@ def _expected_matches(query, using):
     return json.loads(plan)[0]["Plan"]["Plan Rows"]
 
 
-def _recent_matches(queryset, query, documents, common):
+def _recent_matches(queryset, query, documents, common, walk=None):
     """The ids of the RANKED_MATCHES most recent stories of `queryset` matching
     `query` (a list, or a subquery): bounded work whatever the archive's size.
 
-    A common word is looked for first among the WALKED newest stories of
-    `queryset` (or, narrowed by what the documents do not know, its newest
-    documents): if enough of them match, those are the most recent matches. Otherwise (or for a rarer word) the GIN
+    Stories of one topic or author (`walk`) are read down its link rows, the
+    WALKED newest at most, whatever the word: if enough of them match, or
+    they are all its stories, those are the most recent matches. A common
+    word is looked for first among the WALKED newest stories of `queryset`
+    (or, narrowed by an outlet, which the documents do not know, among the
+    newest documents), likewise. Otherwise (or for a rarer word) the GIN
     index finds the matches. Where `documents` narrows the documents as the
     stories are narrowed, the MATCHES_READ newest matching documents are read
     from them alone, and the stories' remaining filter (the edition) picks
     from those; else the stories' filters (a topic, an author) lead, and the
     planner starts from the fewer rows.
     """
-    if common:
-        if documents is None:  # a topic, author or outlet: see _walked_documents
-            found = _walked_documents(queryset, query)
-        else:
-            found = _walked_matches(queryset, query)
-        if len(found) >= RANKED_MATCHES:
+    if walk is not None:
+        found, finished = _walked_matches(walk, query)
+        if finished:
             return found
+    elif common:
+        if documents is None:  # an outlet, or several: see _walked_documents
+            found = _walked_documents(queryset, query)
+            if len(found) >= RANKED_MATCHES:
+                return found
+        else:
+            found, finished = _walked_matches(queryset, query)
+            if finished:
+                return found
     if documents is not None:
         return _candidate_matches(queryset, query, documents)
     matches = queryset.filter(search_document__vector=query).order_by(
@@ -165,8 +179,10 @@ def _newest_documents(queryset, documents):
 
 def _walked_matches(queryset, query):
     """The most recent matches among the WALKED newest stories of `queryset`
-    (narrowed only as its documents are: edition, section, dates), newest
-    first.
+    (narrowed only as its documents are: edition, section, dates; or read
+    down a topic's or author's link rows), newest first, and whether they are
+    all of its most recent matches: RANKED_MATCHES of them, or every story of
+    `queryset` read.
 
     Each story comes with whether it matches, read through a server-side
     cursor a RANKED_MATCHES at a time: PostgreSQL reads the stories, and
@@ -183,24 +199,26 @@ def _walked_matches(queryset, query):
     hit = ExpressionWrapper(Q(search_document__vector=query), BooleanField())
     walk = queryset.prefetch_related(None).annotate(hit=hit)
     walk = walk.values_list("pk", "hit")[:WALKED]
-    found = []
-    for read, (pk, matches) in enumerate(walk.iterator(RANKED_MATCHES), start=1):
+    found, read = [], 0
+    for pk, matches in walk.iterator(RANKED_MATCHES):
+        read += 1
         if matches:
             found.append(pk)
             if len(found) == RANKED_MATCHES:
-                break
+                return found, True
         if (
             read % RANKED_MATCHES == 0
             and 2 * len(found) * WALKED < read * RANKED_MATCHES
         ):
-            break
-    return found
+            return found, False
+    return found, read < WALKED
 
 
 def _walked_documents(queryset, query):
     """The most recent matches of `queryset` among the WALKED newest documents
-    of any edition: for stories narrowed by a topic, author or outlet, which
-    the documents do not know. Walked story by story (_walked_matches), a
+    of any edition: for stories narrowed by what the documents do not know
+    and no single topic's or author's link rows lead to (an outlet, namesakes,
+    a search of every edition). Walked story by story (_walked_matches), a
     story list with few of the edition's stories, or none, would be read to
     its end before the walk found a row to give."""
     walked = _newest_documents(queryset, None)[:WALKED]
