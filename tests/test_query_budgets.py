@@ -64,6 +64,12 @@ PAGES = {
         12,
         15,
     ),
+    # A word with one author: the author looked up by name.
+    "search by author": (
+        lambda site: reverse("articles:search") + f"?q=rally&author={site.author.slug}",
+        11,
+        14,
+    ),
     "support": (lambda site: reverse("articles:support"), 1, 4),
     # Feeds, sitemaps and the API show no navigation or prompts.
     # Feeds name the house outlet's logo, from the site-wide chrome (two
@@ -159,8 +165,11 @@ def test_every_public_page_keeps_to_its_query_budget(
 ):
     # On PostgreSQL a word the statistics count as common is first looked for
     # among the newest stories, then, found too few times there, through the
-    # index: the longest way, whatever statistics earlier tests left.
+    # index: the longest way, whatever statistics earlier tests left. So is a
+    # word with one topic or author, down its link rows (after asking which
+    # languages of the edition it has stories in).
     monkeypatch.setattr(search_query, "COMMON_SHARE", 0.0)
+    monkeypatch.setattr(search_query, "LINK_WALK_MATCHES", 0)
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     settings.NEWSROOM_PAGE_SIZE = 1  # so that every listing has a page 2
     site = build_site(stories)
@@ -189,6 +198,11 @@ def test_every_public_page_keeps_to_its_query_budget(
         # savepoint (2) whose setting is then restored (1).
         expected["search", True] += 6
         expected["search", False] += 6
+        # With one author, its bylines are walked instead of the newest
+        # stories, once the languages of the edition it has stories in are
+        # known (articles.search.query.LINK_WALK_MATCHES).
+        expected["search by author", True] += 7
+        expected["search by author", False] += 7
         # Listings and their feeds are planned without parallel workers
         # (articles.planner): a savepoint in the test's transaction, the
         # setting set and put back, the savepoint released. Outside a
