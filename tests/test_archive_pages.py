@@ -253,17 +253,32 @@ def test_it_costs_the_same_queries_however_large_the_archive(
     assert Article.objects.published().count() == 96
 
 
-def test_it_probes_only_the_years_between_the_first_and_last(client, news, nino):
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_it_probes_only_the_years_between_the_first_and_last(
+    client, monkeypatch, news, nino, listing
+):
     make_story(news, nino, at(2015, 1))
     make_story(news, nino, at(2024, 12, 31, 23))
     make_story(news, nino, at(2019, 7))
+    asked, holding = [], paging._holding
+    monkeypatch.setattr(
+        paging,
+        "_holding",
+        lambda stories, spans: asked.append(spans) or holding(stories, spans),
+    )
     with CaptureQueriesContext(connection) as captured:
-        listed = client.get("/section/news/").content.decode()
-    years = [f'href="/section/news/{y}/"' in listed for y in range(2014, 2026)]
+        listed = client.get(listing).content.decode()
+    years = [f'href="{listing}{y}/"' in listed for y in range(2014, 2026)]
     assert years == [y in (2015, 2019, 2024) for y in range(2014, 2026)]
-    probes = [q["sql"] for q in captured.captured_queries if '"y2016"' in q["sql"]]
-    assert len(probes) == 1  # eight years between, one query
-    assert '"y2023"' in probes[0] and '"y2015"' not in probes[0]
+    # The eight years between, in one query asking the stories' query of each.
+    assert asked == [[paging.month_span(year) for year in range(2016, 2024)]]
+    probes = [q["sql"] for q in captured.captured_queries if "WITH spans" in q["sql"]]
+    assert len(probes) == 1
+    # And the months of a year, twelve probes, likewise (beside its years).
+    asked.clear()
+    year = page_text(client.get(f"{listing}2019/"))
+    assert "July" in year and "June" not in year
+    assert [paging.month_span(2019, month) for month in range(1, 13)] in asked
     assert Article.objects.filter(published_at__lt=at(2016, 1)).count() == 1
 
 
