@@ -89,9 +89,10 @@ class Listing:
         # The rows' own copy of the language picks the edition; published()
         # decides over a stale time (a story unpublished by an update()).
         stories = Article.objects.published().order_by()
-        return self._rows(owner).filter(
+        relation = Article._meta.get_field(self.link)
+        return relation.related_model.objects.naming(**{self.field: owner}).filter(
             language__in=owner.languages if languages is None else languages,
-            **{f"{self._story_field}__in": stories},
+            **{f"{relation.field.name}__in": stories},
         )
 
     def find(self, slug):
@@ -101,27 +102,14 @@ class Listing:
         owners = self.owners()
         languages = None
         if self.link:
+            rows = Article._meta.get_field(self.link).related_model.objects
             key = Subquery(owners.filter(slug=slug).values("pk"))
-            languages = self._languages(key)
+            languages = rows.naming(**{self.field: key}).languages_in(editions.active())
         times = self.times(OuterRef("pk"), languages)
         owner = get_object_or_404(paging.with_bounds(owners, times), slug=slug)
         owner.languages = languages
         depend_on(self.key(owner.pk))
         return owner
-
-    @property
-    def _story_field(self):
-        return Article._meta.get_field(self.link).field.name
-
-    def _rows(self, owner):
-        """The owner's link rows of published (or scheduled) stories."""
-        rows = Article._meta.get_field(self.link).related_model.objects
-        return rows.filter(**{self.field: owner, "published_at__isnull": False})
-
-    def _languages(self, owner):
-        """The languages of the request's edition the owner has stories in,
-        as its link rows spell them."""
-        return self._rows(owner).languages_in(editions.active())
 
     def url(self, owner, *when):
         """The listing's address, or its archive's for a year, or a year and month."""

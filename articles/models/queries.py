@@ -91,9 +91,9 @@ class ArticleQuerySet(models.QuerySet):
         single range of the index, and never another edition's rows. None of
         its stories where it has none there."""
         rows = self.model._meta.get_field(link).related_model.objects
-        owner_field = type(owner)._meta.model_name
-        dated = rows.filter(**{owner_field: owner, "published_at__isnull": False})
-        languages = dated.languages_in(code)
+        languages = rows.naming(**{type(owner)._meta.model_name: owner}).languages_in(
+            code
+        )
         if not languages:
             return self.none()
         return self.linked_to(link, owner, Q(**{f"{link}__language__in": languages}))

@@ -89,6 +89,12 @@ class StoryLinkQuerySet(models.QuerySet):
             language=models.Subquery(story.values("language")),
         )
 
+    def naming(self, **owner):
+        """The rows naming `owner` (author=…, tag=…: an instance, a key or a
+        subquery of it) of stories published or scheduled: those their
+        listings and the search's walks read."""
+        return self.filter(published_at__isnull=False, **owner)
+
     def languages(self):
         """The languages these rows name, each once, in order: where they are
         one owner's dated rows (a tag's or author's, published_at not null),

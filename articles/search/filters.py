@@ -457,20 +457,23 @@ class ArticleFilter(django_filters.FilterSet):
         ArticleQuerySet.linked_in): what a search walks for the most recent
         matches. None where no single author or topic is asked for, or no one
         edition is searched (the API; a language asked for)."""
-        if self.edition is None or data.get("language"):
-            return None
+        code = self.edition_code(data)
         for name, link in LINKED_FILTERS.items():
             rows = data.get(name)
-            if rows and len(rows) == 1:
-                return queryset.linked_in(link, rows[0], self.edition)
+            if code and rows and len(rows) == 1:
+                return queryset.linked_in(link, rows[0], code)
         return None
+
+    def edition_code(self, data):
+        """The edition searched when no language is asked for; None when every
+        language is (the API), or one was asked for."""
+        return None if data.get("language") else self.edition
 
     def edition_searched(self, data):
         """The condition of the edition searched when no language is asked for
         (an empty one for every language)."""
-        if self.edition is None or data.get("language"):
-            return Q()
-        return editions.stories_in(self.edition)
+        code = self.edition_code(data)
+        return Q() if code is None else editions.stories_in(code)
 
     def document_lookups(self, data, edition):
         """The filters applied and the `edition` searched, as one condition on

@@ -141,10 +141,9 @@ def _recent_matches(queryset, query, documents, common, walk=None):
     `query` (a list, or a subquery): bounded work whatever the archive's size.
 
     Stories of one topic or author (`walk`, given for a word in some
-    LINK_WALK_MATCHES stories) are read down its link rows, the WALKED
-    newest at most: if enough of them match, or
-    they are all its stories, those are the most recent matches. A common
-    word is looked for first among the WALKED newest stories of `queryset`
+    LINK_WALK_MATCHES stories) are read down its link rows, the WALKED newest
+    at most: if enough of them match, or they are all its stories, those are
+    the most recent matches. A common word is looked for first among the WALKED newest stories of `queryset`
     (or, narrowed by an outlet, which the documents do not know, among the
     newest documents), likewise. Otherwise (or for a rarer word) the GIN
     index finds the matches. Where `documents` narrows the documents as the
