@@ -10,7 +10,8 @@ from django import forms
 from django.core.management import call_command
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import Lookup
 from django.utils import timezone
 from pytest_django.asserts import assertHTMLEqual
 
@@ -65,6 +66,8 @@ def fields_named(condition):
     for child in condition.children:
         if isinstance(child, Q):
             named |= fields_named(child)
+        elif isinstance(child, Lookup):  # on an expression: UPPER(language)
+            named |= {ref.name for ref in child.lhs.flatten() if isinstance(ref, F)}
         else:
             named.add(child[0].split("__")[0])
     return named

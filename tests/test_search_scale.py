@@ -315,3 +315,52 @@ def test_one_author_or_topic_is_walked_in_the_editions_languages_alone(
     if POSTGRESQL and walks:
         read = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
         assert all(sql.startswith("EXPLAIN") for sql in read), read
+
+
+def test_an_editions_documents_are_named_by_the_languages_its_stories_are_in(
+    django_assert_num_queries,
+):
+    # The search documents' index keys the language as it is written, in
+    # upper case, so an edition is named by the languages its stories use.
+    for language in ("en", "de", "ru", "az", "az-Latn"):
+        make_article(headline=f"Harbour {language}", language=language)
+    make_draft(headline="Harbour draft", language="ka")
+    with django_assert_num_queries(1):  # the stories' languages, once each
+        in_azerbaijani = search_query.documents_in("az")
+    assert in_azerbaijani.children[0].rhs == ["AZ", "AZ-LATN"]
+    assert search_query.documents_in("en").children[0].rhs == ["DE", "EN"]
+    assert search_query.documents_in("ka").children[0].rhs == ["KA"]  # a draft's
+
+    def languages_of(code):
+        documents = SearchDocument.objects.filter(search_query.documents_in(code))
+        return sorted(documents.values_list("language", flat=True))
+
+    assert languages_of("az") == ["az", "az-Latn"]
+    assert languages_of("en") == ["de", "en"]
+    assert languages_of("ru") == ["ru"]
+
+
+def test_an_edition_without_stories_is_searched_without_reading_a_document(client):
+    make_article(headline="Harbour reopens")
+    analyse()
+    assert search_query.documents_in("ru").children[0].rhs == []
+    assert headlines(client.get("/ru/search/?q=harbour")) == []
+
+
+def test_the_words_index_reads_only_the_editions_documents():
+    make_stories(3, "Tbilisi talks")
+    make_stories(3, "Tbilisi ბაზარი", language="ka")
+    analyse()
+    words = search_query.words_query("tbilisi") if POSTGRESQL else None
+    documents = SearchDocument.objects.filter(search_query.documents_in("ka"))
+    if POSTGRESQL:  # the language a key of the GIN index beside the words
+        documents = documents.filter(vector=words).order_by()
+        with search_query._index_scans_only(connection.alias):
+            with connection.cursor() as cursor:  # not the primary key's, so few
+                cursor.execute("SET LOCAL enable_indexscan = off")
+            plan = documents.values("article_id").explain()
+        assert "search_document_words_gin" in plan, plan
+        [condition] = [line for line in plan.splitlines() if "Index Cond" in line]
+        assert "upper((language)::text)" in condition, plan
+        assert "vector @@" in condition, plan
+    assert sorted(documents.values_list("language", flat=True)) == ["ka"] * 3

@@ -9,11 +9,13 @@ shortlist of articles.models.related.
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from articles import editions
 
 from . import related
+from .languages import LanguagesQuerySet
 from .security import Lockdown
 
 
@@ -28,7 +30,14 @@ def _due_in_lockdown():
     )
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(LanguagesQuerySet):
+    # languages() reads the stories' index on UPPER(language)
+    # (article_edition_idx), and gives the languages in upper case.
+    language_key = "language_upper"
+
+    def keyed_by_language(self):
+        return self.annotate(language_upper=Upper("language"))
+
     def published(self):
         """Stories readers may see: published, and their publication time has
         come, unless it came during a lockdown still in force (publishing is

@@ -21,8 +21,9 @@ class SearchDocument(models.Model):
     # search (SQLite); left empty on PostgreSQL.
     folded = models.TextField(blank=True)
     # PostgreSQL only (NULL elsewhere): weighted headline, standfirst, body, tags
-    # and embeds. Its GIN index, "search_document_vector_gin", is created by
-    # migration 0005 on PostgreSQL alone, so it is not declared here.
+    # and embeds. Its GIN index, "search_document_words_gin", on the language
+    # (upper case) and the vector, is created by migration 0027 on PostgreSQL
+    # alone, so it is not declared here.
     vector = SearchVectorField(null=True)
     # The story's section: searches within a section narrow the documents
     # without reading the stories. Like published_at, a hint only.
@@ -39,8 +40,9 @@ class SearchDocument(models.Model):
     # an ordering hint: published() still decides what readers see.
     published_at = models.DateTimeField(null=True, blank=True)
     # The story's language: a search in one edition narrows the documents by
-    # it (editions.stories_in names the field alike), so the newest matches
-    # read are that edition's, however many other editions' stories match.
+    # it, beside the words in their GIN index (search.documents_in), so the
+    # matches read are that edition's, however many other editions' stories
+    # match.
     language = models.CharField(max_length=35, blank=True, default="")
 
     class Meta:

@@ -1,11 +1,12 @@
-from django.db import connections, models
-from django.db.models.expressions import RawSQL
+from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
-from articles import editions, slugs
+from articles import slugs
 from articles.links import url_for
+
+from .languages import LanguagesQuerySet
 
 
 class TagQuerySet(models.QuerySet):
@@ -69,7 +70,7 @@ def published_time(story):
     return story.published_at if story.status == story.Status.PUBLISHED else None
 
 
-class StoryLinkQuerySet(models.QuerySet):
+class StoryLinkQuerySet(LanguagesQuerySet):
     """Rows linking a story to its tags (TaggedArticle) or its authors (Byline),
     each carrying the story's publication time and language so that a tag's or
     an author's newest stories in an edition are an index range. The model
@@ -94,34 +95,6 @@ class StoryLinkQuerySet(models.QuerySet):
         subquery of it) of stories published or scheduled: those their
         listings and the search's walks read."""
         return self.filter(published_at__isnull=False, **owner)
-
-    def languages(self):
-        """The languages these rows name, each once, in order: where they are
-        one owner's dated rows (a tag's or author's, published_at not null),
-        one probe of their index on the owner and the language per language
-        found (a loose index scan), however many rows each language has."""
-        first = self.order_by("language").values_list("language")
-        following = first.filter(language__gt=RawSQL("found.language", ()))
-        connection = connections[self.db]
-        first_sql, first_params = first[:1].query.get_compiler(self.db).as_sql()
-        next_sql, next_params = following[:1].query.get_compiler(self.db).as_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Compiled queries, their values passed as parameters.
-                f"WITH RECURSIVE found(language) AS (SELECT ({first_sql})"  # noqa: S608
-                f" UNION ALL SELECT ({next_sql}) FROM found"
-                " WHERE found.language IS NOT NULL)"
-                " SELECT language FROM found WHERE language IS NOT NULL",
-                (*first_params, *next_params),
-            )
-            return [language for (language,) in cursor.fetchall()]
-
-    def languages_in(self, code):
-        """The languages these rows name (as languages() finds them) that
-        belong to the edition `code`."""
-        return [
-            found for found in self.languages() if editions.edition_of(found) == code
-        ]
 
 
 class StoryLink(models.Model):

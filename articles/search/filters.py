@@ -29,6 +29,7 @@ from articles.models import Article, Author, Outlet, Section, Tag
 from articles.models.content import language_validator
 
 from .query import (
+    documents_in,
     language_named,
     recent_stories,
     rows_named,
@@ -442,12 +443,11 @@ class ArticleFilter(django_filters.FilterSet):
         # The words go last: search ranks what the other filters leave.
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        edition = self.edition_searched(data)
-        queryset = queryset.filter(edition)
+        queryset = queryset.filter(self.edition_searched(data))
         return search(
             queryset,
             data.get("q") or "",
-            documents=self.document_lookups(data, edition),
+            documents=functools.partial(self.document_lookups, data, queryset.db),
             walk=functools.partial(self.link_walk, queryset, data),
         )
 
@@ -475,10 +475,11 @@ class ArticleFilter(django_filters.FilterSet):
         code = self.edition_code(data)
         return Q() if code is None else editions.stories_in(code)
 
-    def document_lookups(self, data, edition):
-        """The filters applied and the `edition` searched, as one condition on
-        the search documents (which keep the fields they name); None where a
-        filter has no counterpart there."""
+    def document_lookups(self, data, using):
+        """The filters applied and the edition searched, as one condition on
+        the search documents (which keep the fields they name; an edition as
+        documents_in() names it); None where a filter has no counterpart
+        there."""
         applied = {
             name: self.filters[name]
             for name in self.filters
@@ -486,7 +487,8 @@ class ArticleFilter(django_filters.FilterSet):
         }
         if not applied.keys() <= DOCUMENT_FILTERS:
             return None
-        condition = edition
+        code = self.edition_code(data)
+        condition = Q() if code is None else documents_in(code, using)
         for name, each in applied.items():
             condition &= each.lookups(data[name])
         return condition

@@ -9,6 +9,8 @@ from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models.functions import Upper
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -63,11 +65,12 @@ def search(queryset, text, documents=None, walk=None):
 
     Apply it after every other filter: on PostgreSQL it keeps the
     RANKED_MATCHES most recent matches of what it is given. `documents`, where
-    given, narrows the search documents as `queryset` narrows the published
-    stories (a Q on SearchDocument, which keeps a story's section, language
-    and publication time; an empty Q when `queryset` is every published
-    story): PostgreSQL then finds the matches from the documents, and reads
-    only the stories of the newest of them. `walk`, where given, is a
+    given, is a function giving a condition that narrows the search documents
+    as `queryset` narrows the published stories (a Q on SearchDocument, which
+    keeps a story's section, language and publication time, an edition named
+    as documents_in() names it; an empty Q when `queryset` is every published
+    story), or None: PostgreSQL then finds the matches from the documents, and
+    reads only the stories of the newest of them. `walk`, where given, is a
     function giving `queryset` read newest first down the link rows of the
     one topic or author it is narrowed to (ArticleQuerySet.linked_in), or
     None: called for a word in LINK_WALK_MATCHES stories or more, the
@@ -78,6 +81,7 @@ def search(queryset, text, documents=None, walk=None):
         return queryset
     if is_postgresql(queryset.db):
         query = words_query(text)
+        documents = documents() if documents else None
         with _index_scans_only(queryset.db) as count:
             expected = _expected_matches(query, queryset.db)
             common = count > 0 and expected >= count * COMMON_SHARE
@@ -87,6 +91,20 @@ def search(queryset, text, documents=None, walk=None):
     for word in words:
         queryset = queryset.filter(search_document__folded__contains=word)
     return queryset
+
+
+def documents_in(code, using="default"):
+    """The search documents of the edition `code`, as a condition their GIN
+    index (search_document_words_gin, on UPPER(language) and the vector)
+    takes beside the words: PostgreSQL then reads only the edition's matches,
+    however many stories of other editions hold the words.
+
+    The index takes languages as it keeps them, not the edition's prefixes:
+    those the edition's stories are written in, found in the stories' index
+    on UPPER(language) (ArticleQuerySet.languages_in, a probe per language).
+    Only a narrowing: the stories' own edition filter still decides."""
+    languages = Article.objects.using(using).languages_in(code)
+    return Q(In(Upper("language"), languages))
 
 
 def documents_matching(text, using="default"):
