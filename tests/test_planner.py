@@ -11,6 +11,8 @@ from tests.helpers import make_article
 pytestmark = pytest.mark.django_db
 
 POSTGRESQL = connection.vendor == "postgresql"
+# What a search sets for its block (articles.search.query._index_scans_only).
+SEARCH_SETTINGS = ("enable_seqscan", "max_parallel_workers_per_gather")
 
 
 def shown(name):
@@ -60,3 +62,20 @@ def test_a_tag_page_is_planned_without_parallel_workers(client, settings):
     assert bool(set_first) == POSTGRESQL
     if POSTGRESQL:
         assert "max_parallel_workers_per_gather" in set_first[0]
+
+
+def test_a_search_is_planned_with_index_scans_and_no_parallel_workers(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    make_article(headline="Rally in Baku")
+    before = [shown(name) for name in SEARCH_SETTINGS] if POSTGRESQL else None
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/search/?q=rally")
+    assert response.status_code == 200 and b"Rally in Baku" in response.content
+    set_first = [
+        q["sql"] for q in captured.captured_queries if "set_config" in q["sql"]
+    ]
+    assert bool(set_first) == POSTGRESQL
+    if POSTGRESQL:
+        assert all(name in set_first[0] for name in SEARCH_SETTINGS), set_first[0]
+        # Within the test's transaction, both are put back when it ends.
+        assert [shown(name) for name in SEARCH_SETTINGS] == before

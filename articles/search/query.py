@@ -125,25 +125,36 @@ def documents_matching(text, using="default"):
 
 @contextmanager
 def _index_scans_only(using):
-    """Keep PostgreSQL from reading every search document in turn, for one
-    transaction; gives the planner's count of documents.
+    """Keep PostgreSQL from reading every search document in turn, or starting
+    parallel workers, for one transaction; gives the planner's count of
+    documents.
 
     The documents' table is narrow (their vectors are stored out of line), so
     the planner thinks scanning all of it cheap; it does not count the
     reading of each vector such a scan does, hundreds of times what the GIN
-    index costs.
+    index costs. It also expects as many matches in an edition as the
+    edition's share of the word's matches elsewhere, and hands what the index
+    finds in a few milliseconds to workers whose start costs more (as
+    articles.planner.SERIAL says of listings).
     """
     connection = connections[using]
     enclosed = connection.in_atomic_block
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('enable_seqscan', 'off', true), reltuples"
+            "SELECT current_setting('max_parallel_workers_per_gather'),"
+            " set_config('enable_seqscan', 'off', true),"
+            " set_config('max_parallel_workers_per_gather', '0', true), reltuples"
             " FROM pg_class WHERE oid = %s::regclass",
             [SearchDocument._meta.db_table],
         )
-        yield max(0, cursor.fetchone()[1])
-        if enclosed:  # the enclosing transaction goes on: give it back
-            cursor.execute("SET LOCAL enable_seqscan = on")
+        workers, _, _, count = cursor.fetchone()
+        yield max(0, count)
+        if enclosed:  # the enclosing transaction goes on: give them back
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'on', true),"
+                " set_config('max_parallel_workers_per_gather', %s, true)",
+                [workers],
+            )
 
 
 def _expected_matches(query, using):
