@@ -88,6 +88,17 @@ def test_it_searches_the_documents_never_the_bodies(editor_in):
     assert Article.objects.filter(body__contains="ენგურის").count() == 1
 
 
+def test_its_queries_are_planned_with_index_scans_and_no_parallel_workers(editor_in):
+    make_article(headline="Протест в Баку")
+    response, queries = searched(editor_in, "баку")
+    assert headlines(response) == ["Протест в Баку"]
+    settings_sent = [sql for sql in queries if "set_config" in sql]
+    # On PostgreSQL alone: SQLite has no planner settings, and none is sent.
+    assert bool(settings_sent) == (connection.vendor == "postgresql")
+    for name in ("enable_seqscan", "max_parallel_workers_per_gather"):
+        assert all(name in sql for sql in settings_sent), settings_sent
+
+
 def test_it_finds_a_story_by_its_address_link_or_number(editor_in):
     story = make_article(headline="Протест в Баку", slug="protest-v-baku")
     make_article(headline="Other", slug="other", body="<p>Nothing here.</p>")
