@@ -1,8 +1,10 @@
 """PostgreSQL's planner settings for one block of queries, where its estimates
 mislead it: the admin's story list (it would read every search document's
-vector rather than use the GIN index) and a tag's or author's listing (it
-would start parallel workers to read a few hundred index entries).
-articles.search keeps its own, which also reads the documents' count."""
+vector rather than use the GIN index, and start parallel workers to sort the
+thousands of matches it expects of a word it has no statistics for) and a
+tag's or author's listing (it would start parallel workers to read a few
+hundred index entries). articles.search keeps its own, which also reads the
+documents' count."""
 
 import functools
 from contextlib import contextmanager
