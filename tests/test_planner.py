@@ -11,8 +11,6 @@ from tests.helpers import make_article
 pytestmark = pytest.mark.django_db
 
 POSTGRESQL = connection.vendor == "postgresql"
-# What a search sets for its block (articles.search.query._index_scans_only).
-SEARCH_SETTINGS = ("enable_seqscan", "max_parallel_workers_per_gather")
 
 
 def shown(name):
@@ -49,33 +47,29 @@ def test_it_holds_within_the_block_and_is_put_back_after_it():
     assert shown("enable_seqscan") == "on"
 
 
-def test_a_tag_page_is_planned_without_parallel_workers(client, settings):
+@pytest.mark.parametrize(
+    "path, named",
+    [
+        # A listing: no parallel workers (articles.planner.serial).
+        ("/tag/baku/", ("max_parallel_workers_per_gather",)),
+        # A search: index scans, and no parallel workers either.
+        ("/search/?q=rally", ("enable_seqscan", "max_parallel_workers_per_gather")),
+    ],
+    ids=["tag", "search"],
+)
+def test_its_pages_are_planned_as_their_block_says(client, settings, path, named):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-    make_article(headline="Rally", tags=["baku"])
+    make_article(headline="Rally in Baku", tags=["baku"])
+    before = [shown(name) for name in named] if POSTGRESQL else None
     with CaptureQueriesContext(connection) as captured:
-        response = client.get("/tag/baku/")
-    assert response.status_code == 200 and b"Rally" in response.content
+        response = client.get(path)
+    assert response.status_code == 200 and b"Rally in Baku" in response.content
     set_first = [
         q["sql"] for q in captured.captured_queries if "set_config" in q["sql"]
     ]
     # On PostgreSQL alone; SQLite has no such setting, and nothing is sent.
     assert bool(set_first) == POSTGRESQL
     if POSTGRESQL:
-        assert "max_parallel_workers_per_gather" in set_first[0]
-
-
-def test_a_search_is_planned_with_index_scans_and_no_parallel_workers(client, settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-    make_article(headline="Rally in Baku")
-    before = [shown(name) for name in SEARCH_SETTINGS] if POSTGRESQL else None
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get("/search/?q=rally")
-    assert response.status_code == 200 and b"Rally in Baku" in response.content
-    set_first = [
-        q["sql"] for q in captured.captured_queries if "set_config" in q["sql"]
-    ]
-    assert bool(set_first) == POSTGRESQL
-    if POSTGRESQL:
-        assert all(name in set_first[0] for name in SEARCH_SETTINGS), set_first[0]
-        # Within the test's transaction, both are put back when it ends.
-        assert [shown(name) for name in SEARCH_SETTINGS] == before
+        assert all(name in set_first[0] for name in named), set_first[0]
+        # Within the test's transaction, they are put back when it ends.
+        assert [shown(name) for name in named] == before
