@@ -101,6 +101,12 @@ def edition_or_none(tag):
     return edition_of(tag) if any(_covers(code, tag) for code in codes()) else None
 
 
+def names(code, tag):
+    """Whether the language tag `code` names `tag`: the same, or a narrower
+    one (az names az-Latn), whatever their case (as written_in matches)."""
+    return _covers(code.lower(), (tag or "").lower())
+
+
 def written_in(code, field="language"):
     """A filter for stories written in the language `code` names, its subtags
     too (az: az, az-Latn); `field` names the language (a story's, or the copy

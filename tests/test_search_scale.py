@@ -338,6 +338,36 @@ def test_an_editions_documents_are_named_by_the_languages_its_stories_are_in(
     assert languages_of("az") == ["az", "az-Latn"]
     assert languages_of("en") == ["de", "en"]
     assert languages_of("ru") == ["ru"]
+    # A language a reader asks for names its subtags, not an edition's others.
+    written_in = search_query.documents_written_in
+    assert written_in("az").children[0].rhs == ["AZ", "AZ-LATN"]
+    assert written_in("AZ-latn").children[0].rhs == ["AZ-LATN"]
+    assert written_in("de").children[0].rhs == ["DE"]
+    assert written_in("hy").children[0].rhs == []
+
+
+@pytest.mark.parametrize("where", ["/search/", "/api/articles/"])
+def test_a_language_asked_for_is_searched_in_its_documents_alone(
+    client, monkeypatch, where
+):
+    monkeypatch.setattr(search_query, "COMMON_SHARE", 2.0)  # through the index
+    make_article(headline="Harbour reopens", language="az")
+    make_article(headline="Harbour closed", language="az-Latn")
+    make_article(headline="Harbour news", language="en")
+    analyse()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(where, {"q": "harbour", "language": "az"})
+    assert response.status_code == 200
+    if where == "/search/":
+        found = headlines(response)
+    else:
+        found = [story["headline"] for story in response.json()["results"]]
+    assert sorted(found) == ["Harbour closed", "Harbour reopens"]
+    if POSTGRESQL:  # the documents named by the languages their index keys
+        assert any(
+            """UPPER(U0."language") IN ('AZ', 'AZ-LATN')""" in query["sql"]
+            for query in captured.captured_queries
+        ), [query["sql"] for query in captured.captured_queries]
 
 
 def test_an_edition_without_stories_is_searched_without_reading_a_document(client):

@@ -44,3 +44,8 @@ class LanguagesQuerySet(models.QuerySet):
         return [
             found for found in self.languages() if editions.edition_of(found) == code
         ]
+
+    def languages_written_in(self, code):
+        """The languages these rows name (as languages() finds them) that the
+        tag `code` names, its subtags too (editions.written_in's languages)."""
+        return [found for found in self.languages() if editions.names(code, found)]

@@ -30,6 +30,7 @@ from articles.models.content import language_validator
 
 from .query import (
     documents_in,
+    documents_written_in,
     language_named,
     recent_stories,
     rows_named,
@@ -270,8 +271,13 @@ class LanguageFilter(django_filters.CharFilter):
     field_class = LanguageField
 
     def lookups(self, code):
-        """This filter for `code`, as a condition on a story (or search document)."""
+        """This filter for `code`, as a condition on a story."""
         return editions.written_in(code)
+
+    def document_lookups(self, code, using):
+        """This filter for `code`, as a condition on the search documents that
+        their GIN index takes beside the words (search.query.documents_in)."""
+        return documents_written_in(code, using)
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -490,5 +496,8 @@ class ArticleFilter(django_filters.FilterSet):
         code = self.edition_code(data)
         condition = Q() if code is None else documents_in(code, using)
         for name, each in applied.items():
-            condition &= each.lookups(data[name])
+            if isinstance(each, LanguageFilter):  # as the documents' index keys it
+                condition &= each.document_lookups(data[name], using)
+            else:
+                condition &= each.lookups(data[name])
         return condition

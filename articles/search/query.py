@@ -103,7 +103,19 @@ def documents_in(code, using="default"):
     those the edition's stories are written in, found in the stories' index
     on UPPER(language) (ArticleQuerySet.languages_in, a probe per language).
     Only a narrowing: the stories' own edition filter still decides."""
-    languages = Article.objects.using(using).languages_in(code)
+    return _documents_in_languages(Article.objects.using(using).languages_in(code))
+
+
+def documents_written_in(code, using="default"):
+    """The search documents in the language `code` names, its subtags too (a
+    language a reader asks for: editions.written_in), as documents_in()
+    names an edition's."""
+    stories = Article.objects.using(using)
+    return _documents_in_languages(stories.languages_written_in(code))
+
+
+def _documents_in_languages(languages):
+    """The documents in `languages` (upper case), as their index keys them."""
     return Q(In(Upper("language"), languages))
 
 
