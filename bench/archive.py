@@ -83,6 +83,14 @@ PAGES = {
     "search, word + author": lambda s: f"{url('search')}?q={WORD}&author={s.author}",
     # The word is in every English story and in no other edition's.
     "search, another edition": lambda s: f"{OTHER_EDITION}{url('search')}?q={WORD}",
+    # The same word with that edition's language asked for, on the page and
+    # in the API (a reader's language filter, not an edition).
+    "search, a language asked for": lambda s: (
+        f"{url('search')}?q={WORD}&language={OTHER_EDITION.strip('/')}"
+    ),
+    "API, search in a language": lambda s: (
+        f"{url('api-articles')}?q={WORD}&language={OTHER_EDITION.strip('/')}"
+    ),
     "search suggestions": lambda s: f"{url('search-suggest')}?kind=author&q=Nin",
     "feed": lambda s: url("feed"),
     "tag feed": lambda s: url("tag-feed", s.tag),
